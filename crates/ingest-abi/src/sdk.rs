@@ -1,0 +1,289 @@
+//! The Rust side of writing a plugin: implement [`Plugin`], call [`export_plugin!`].
+//!
+//! Everything `unsafe` lives here, once: the trampolines turn C calls into safe trait calls,
+//! catch every panic (a panic becomes [`STATUS_PANIC`] with its message, never an unwind
+//! across the boundary), and hand buffers out with a matching `free_buffer`.
+//!
+//! [`export_plugin!`]: crate::export_plugin
+
+use std::ffi::c_void;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::ffi::{
+    ABI_MAGIC, ABI_MAJOR, ABI_MINOR, FLAG_THREAD_SAFE, IngestBuffer, IngestCall, IngestHostApi,
+    IngestPluginDescriptor, IngestStr, LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_TRACE, LOG_WARN,
+    STATUS_CANCELLED, STATUS_ERROR, STATUS_OK, STATUS_PANIC,
+};
+use crate::types::Document;
+
+/// Why a plugin call failed; the host records it in the result's `errors`.
+#[derive(Debug, thiserror::Error)]
+pub enum PluginError {
+    /// The configuration table was refused (unknown key, wrong type, missing model).
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// The document could not be analysed.
+    #[error("{0}")]
+    Failed(String),
+    /// The call stopped because the host cancelled it.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl PluginError {
+    /// A [`PluginError::Failed`] from anything printable.
+    pub fn failed(message: impl std::fmt::Display) -> Self {
+        Self::Failed(message.to_string())
+    }
+}
+
+/// Log levels a plugin may write at, through the host's logger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Something failed.
+    Error,
+    /// Something looks wrong.
+    Warn,
+    /// Normal operation worth telling an operator.
+    Info,
+    /// Detail for debugging.
+    Debug,
+    /// Very fine detail.
+    Trace,
+}
+
+/// The host's services, as lent to one plugin instance.
+#[derive(Debug, Clone, Copy)]
+pub struct Host {
+    api: *const IngestHostApi,
+}
+
+// SAFETY: the contract requires every host function to be callable from any thread, and the
+// table lives until `destroy`, which outlives every call made through an instance.
+unsafe impl Send for Host {}
+// SAFETY: see above; the table is never written after `create`.
+unsafe impl Sync for Host {}
+
+impl Host {
+    /// Writes one line through the host's logger.
+    pub fn log(&self, level: Level, message: &str) {
+        let level = match level {
+            Level::Error => LOG_ERROR,
+            Level::Warn => LOG_WARN,
+            Level::Info => LOG_INFO,
+            Level::Debug => LOG_DEBUG,
+            Level::Trace => LOG_TRACE,
+        };
+        // SAFETY: `api` is valid until `destroy` (the contract), and `message` outlives the call.
+        unsafe {
+            let api = &*self.api;
+            (api.log)(api.host_data, level, IngestStr::from_str(message));
+        }
+    }
+
+    /// The folder the host set aside for this plugin's persistent state.
+    pub fn state_dir(&self) -> Option<PathBuf> {
+        // SAFETY: `api` is valid until `destroy`; `state_dir` borrows host memory that lives
+        // as long as the table.
+        let bytes = unsafe { (*self.api).state_dir.as_bytes() };
+        if bytes.is_empty() {
+            return None;
+        }
+        std::str::from_utf8(bytes).ok().map(PathBuf::from)
+    }
+}
+
+/// The context of one `process` call.
+#[derive(Debug)]
+pub struct Call<'a> {
+    host: &'a Host,
+    call: *const IngestCall,
+}
+
+impl Call<'_> {
+    /// True when the host wants this call to stop early (time limit or shutdown); a
+    /// long-running plugin checks it between steps and returns [`PluginError::Cancelled`].
+    pub fn is_cancelled(&self) -> bool {
+        // SAFETY: `call` is the handle the host passed for the duration of this call.
+        unsafe { ((*self.host.api).is_cancelled)(self.call) != 0 }
+    }
+
+    /// The host's services.
+    pub fn host(&self) -> &Host {
+        self.host
+    }
+}
+
+/// An analysis plugin. The SDK turns an implementation into the C ABI with
+/// [`export_plugin!`](crate::export_plugin).
+pub trait Plugin: Sized + Send + Sync + 'static {
+    /// The plugin's name: the key of its part of the result.
+    const NAME: &'static str;
+    /// The plugin's version, usually `env!("CARGO_PKG_VERSION")`.
+    const VERSION: &'static str;
+    /// Whether `process` may run on several threads at once.
+    const THREAD_SAFE: bool = true;
+
+    /// The configuration table, deserialised from the JSON the host passes to `create`.
+    /// Use `#[serde(deny_unknown_fields)]` so a misspelt key is an error naming it.
+    type Config: DeserializeOwned;
+    /// What `process` returns; serialised to JSON for the result.
+    type Output: Serialize;
+
+    /// Builds an instance: load models and open indexes here, once.
+    fn create(config: Self::Config, host: &Host) -> Result<Self, PluginError>;
+
+    /// Analyses one document. Must give the same answer when called again with the same
+    /// document id (the host may redeliver after a crash).
+    fn process(&self, document: &Document, call: &Call<'_>) -> Result<Self::Output, PluginError>;
+}
+
+/// What an instance pointer handed to the host points to.
+struct Instance<P> {
+    plugin: P,
+    host: Host,
+}
+
+/// Builds the static descriptor for `P`; used by [`export_plugin!`](crate::export_plugin).
+pub const fn descriptor<P: Plugin>() -> IngestPluginDescriptor {
+    IngestPluginDescriptor {
+        magic: ABI_MAGIC,
+        abi_major: ABI_MAJOR,
+        abi_minor: ABI_MINOR,
+        struct_size: std::mem::size_of::<IngestPluginDescriptor>() as u32,
+        flags: if P::THREAD_SAFE { FLAG_THREAD_SAFE } else { 0 },
+        name: IngestStr::from_str(P::NAME),
+        version: IngestStr::from_str(P::VERSION),
+        create: create::<P>,
+        process: process::<P>,
+        destroy: destroy::<P>,
+        free_buffer,
+    }
+}
+
+fn into_buffer(bytes: Vec<u8>) -> IngestBuffer {
+    let mut bytes = std::mem::ManuallyDrop::new(bytes);
+    IngestBuffer { ptr: bytes.as_mut_ptr(), len: bytes.len(), cap: bytes.capacity() }
+}
+
+/// Fills `out` (if not null) with `bytes`.
+///
+/// # Safety
+/// `out` is null or points to a writable `IngestBuffer`.
+unsafe fn write_out(out: *mut IngestBuffer, bytes: Vec<u8>) {
+    if !out.is_null() {
+        // SAFETY: the caller guarantees `out` is writable.
+        unsafe { out.write(into_buffer(bytes)) };
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        format!("plugin panicked: {s}")
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        format!("plugin panicked: {s}")
+    } else {
+        "plugin panicked".to_owned()
+    }
+}
+
+fn status_of(error: &PluginError) -> i32 {
+    match error {
+        PluginError::Cancelled => STATUS_CANCELLED,
+        PluginError::Config(_) | PluginError::Failed(_) => STATUS_ERROR,
+    }
+}
+
+unsafe extern "C" fn create<P: Plugin>(
+    host: *const IngestHostApi,
+    config_json: IngestStr,
+    instance: *mut *mut c_void,
+    error: *mut IngestBuffer,
+) -> i32 {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        if host.is_null() || instance.is_null() {
+            return Err(PluginError::failed("create called with a null pointer"));
+        }
+        let host = Host { api: host };
+        // SAFETY: the host passes bytes valid for the duration of this call.
+        let config_bytes = unsafe { config_json.as_bytes() };
+        let config_bytes = if config_bytes.is_empty() { b"{}".as_slice() } else { config_bytes };
+        let config: P::Config = serde_json::from_slice(config_bytes)
+            .map_err(|e| PluginError::Config(e.to_string()))?;
+        let plugin = P::create(config, &host)?;
+        Ok(Box::new(Instance { plugin, host }))
+    }));
+    match outcome {
+        Ok(Ok(boxed)) => {
+            // SAFETY: checked non-null above; the host passes a writable slot.
+            unsafe { instance.write(Box::into_raw(boxed).cast()) };
+            STATUS_OK
+        }
+        Ok(Err(e)) => {
+            // SAFETY: the host passes a writable buffer or null.
+            unsafe { write_out(error, e.to_string().into_bytes()) };
+            status_of(&e)
+        }
+        Err(payload) => {
+            // SAFETY: as above.
+            unsafe { write_out(error, panic_message(payload.as_ref()).into_bytes()) };
+            STATUS_PANIC
+        }
+    }
+}
+
+unsafe extern "C" fn process<P: Plugin>(
+    instance: *mut c_void,
+    call: *const IngestCall,
+    document_json: IngestStr,
+    output: *mut IngestBuffer,
+) -> i32 {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        if instance.is_null() {
+            return Err(PluginError::failed("process called with a null instance"));
+        }
+        // SAFETY: `instance` came from our `create` and is not destroyed while calls run.
+        let instance = unsafe { &*instance.cast::<Instance<P>>() };
+        // SAFETY: the host passes bytes valid for the duration of this call.
+        let bytes = unsafe { document_json.as_bytes() };
+        let document: Document = serde_json::from_slice(bytes)
+            .map_err(|e| PluginError::failed(format_args!("invalid document JSON: {e}")))?;
+        let call = Call { host: &instance.host, call };
+        let out = instance.plugin.process(&document, &call)?;
+        serde_json::to_vec(&out)
+            .map_err(|e| PluginError::failed(format_args!("cannot encode result: {e}")))
+    }));
+    let (status, bytes) = match outcome {
+        Ok(Ok(json)) => (STATUS_OK, json),
+        Ok(Err(e)) => (status_of(&e), e.to_string().into_bytes()),
+        Err(payload) => (STATUS_PANIC, panic_message(payload.as_ref()).into_bytes()),
+    };
+    // SAFETY: the host passes a writable buffer or null.
+    unsafe { write_out(output, bytes) };
+    status
+}
+
+unsafe extern "C" fn destroy<P: Plugin>(instance: *mut c_void) {
+    if instance.is_null() {
+        return;
+    }
+    // A panic in Drop must not unwind into the host; there is nobody to tell, so it is dropped.
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: `instance` came from `Box::into_raw` in our `create`, and the host destroys
+        // each instance once, after its last call.
+        drop(unsafe { Box::from_raw(instance.cast::<Instance<P>>()) });
+    }));
+}
+
+unsafe extern "C" fn free_buffer(buffer: IngestBuffer) {
+    if buffer.ptr.is_null() {
+        return;
+    }
+    // SAFETY: every non-null buffer we hand out comes from `into_buffer`, i.e. a `Vec<u8>`
+    // with exactly this pointer, length and capacity, and the host frees each buffer once.
+    drop(unsafe { Vec::from_raw_parts(buffer.ptr, buffer.len, buffer.cap) });
+}

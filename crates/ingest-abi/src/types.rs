@@ -1,0 +1,116 @@
+//! The JSON that crosses the boundary: the [`Document`] a plugin receives and the
+//! [`ArticleResult`] the daemon writes to the outbox.
+//!
+//! Both sides (host and plugins) and downstream Rust consumers use these types, so the
+//! wire format has one definition. Every offset is in Unicode code points into
+//! [`Document::text`], the same text the result publishes.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// The value of [`ArticleResult::schema`]; bumped on any change a consumer must know about.
+pub const RESULT_SCHEMA: &str = "ingestd/1";
+
+/// A half-open range `[start, end)` of Unicode code points into a document's text.
+///
+/// Invariant: `start <= end <= text.chars().count()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Span {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+}
+
+/// Where an article came from: the file as it arrived in the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The file name in the inbox (no folder).
+    pub name: String,
+    /// Size of the file in bytes.
+    pub bytes: u64,
+    /// Hex SHA-256 of the file's bytes, so consumers can match a result to its input.
+    pub sha256: String,
+    /// When the daemon claimed the file, RFC 3339 UTC.
+    pub received_at: String,
+}
+
+/// Counts a reader wants at a glance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Word tokens in the text.
+    pub words: usize,
+    /// Sentences in the text.
+    pub sentences: usize,
+    /// Paragraphs in the text.
+    pub paragraphs: usize,
+}
+
+/// One article as handed to a plugin's `process`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable id: `b3:` + the BLAKE3 hash of the file's bytes. The same bytes always get
+    /// the same id, which is what makes redelivery after a crash recognisable.
+    pub id: String,
+    /// The input file.
+    pub source: Source,
+    /// The headline, when the text starts with one.
+    pub title: Option<String>,
+    /// ISO 639-1 language code.
+    pub language: String,
+    /// The cleaned text; every offset indexes it.
+    pub text: String,
+    /// Paragraph spans, in order.
+    pub paragraphs: Vec<Span>,
+    /// Sentence spans, in order; none crosses a paragraph boundary.
+    pub sentences: Vec<Span>,
+    /// The results of the plugins that ran before this one, by plugin name. A plugin that
+    /// failed is absent.
+    #[serde(default)]
+    pub plugins: IndexMap<String, serde_json::Value>,
+}
+
+/// One plugin's part of an [`ArticleResult`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PluginReport {
+    /// The plugin's version as its descriptor states it.
+    pub version: String,
+    /// Wall-clock milliseconds the plugin's `process` took.
+    pub ms: f64,
+    /// What the plugin returned.
+    pub result: serde_json::Value,
+}
+
+/// Something that went wrong while analysing an article, without stopping it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultError {
+    /// The plugin involved, when there is one.
+    pub plugin: Option<String>,
+    /// `error`, `panic`, `cancelled`, `timeout`, `invalid_output` or `decode`.
+    pub kind: String,
+    /// A human-readable description.
+    pub message: String,
+}
+
+/// The JSON object written to the outbox for each article (schema [`RESULT_SCHEMA`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleResult {
+    /// Always [`RESULT_SCHEMA`] for this version.
+    pub schema: String,
+    /// See [`Document::id`].
+    pub id: String,
+    /// The input file.
+    pub source: Source,
+    /// The headline, when there is one.
+    pub title: Option<String>,
+    /// ISO 639-1 language code.
+    pub language: String,
+    /// The cleaned text every offset indexes.
+    pub text: String,
+    /// Counts.
+    pub stats: Stats,
+    /// Each plugin's report, in the order they ran.
+    pub plugins: IndexMap<String, PluginReport>,
+    /// Problems met on the way; empty when all went well.
+    pub errors: Vec<ResultError>,
+}

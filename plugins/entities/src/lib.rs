@@ -1,0 +1,1 @@
+//! The entities plugin (being written).

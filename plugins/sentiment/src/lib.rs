@@ -1,0 +1,1 @@
+//! The sentiment plugin (being written).
