@@ -1,0 +1,476 @@
+//! The spool: how a file travels from the inbox to exactly one outcome.
+//!
+//! ```text
+//! inbox/x.txt --claim (rename)--> state/work/x.txt --analyse--> outbox/x.json (tmp + fsync + rename)
+//!                                        |                 then work/x.txt --> archive/ (or deleted)
+//!                                        +--fails--> failed/x.txt + failed/x.txt.error.json
+//! ```
+//!
+//! Invariants:
+//! - A claim is a rename that never replaces an existing file, so one file is processed by one
+//!   worker of one daemon at a time, and nothing in `work/` is ever overwritten.
+//! - A result becomes visible in the outbox only complete and durable: it is written to a
+//!   hidden temporary file, fsynced, renamed into place, and the folder is fsynced.
+//! - The input leaves `work/` only after its result (or error report) is durable; a crash in
+//!   between means the file is analysed again at start, and the result is rewritten in place.
+//! - A result never overwrites the result of a different document: the name is taken only
+//!   if it is free or holds a result with the same id and source name.
+//! - Only the configured folders are written, and only names taken from their own listings.
+
+use std::ffi::{OsStr, OsString};
+use std::io::Write;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+
+use ingest_abi::ArticleResult;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{AfterSuccess, Config};
+
+/// A spool operation that failed; names the file or folder involved.
+#[derive(Debug, thiserror::Error)]
+pub enum SpoolError {
+    /// A folder could not be created or used.
+    #[error("spool folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The inbox and the work folder are on different filesystems, so claims cannot be renames.
+    #[error("inbox {inbox} and work folder {work} must be on the same filesystem (claims are renames)")]
+    CrossDevice {
+        /// The inbox.
+        inbox: PathBuf,
+        /// The work folder.
+        work: PathBuf,
+    },
+    /// A file operation failed.
+    #[error("{action} {path}: {source}")]
+    File {
+        /// What was being done.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+fn file_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> SpoolError {
+    let path = path.to_owned();
+    move |source| SpoolError::File { action, path, source }
+}
+
+/// True for names the daemon leaves alone until they are renamed: hidden files and the
+/// temporary names writers use while a file is incomplete.
+pub fn is_ignored(name: &OsStr) -> bool {
+    let bytes = name.as_bytes();
+    bytes.is_empty()
+        || bytes[0] == b'.'
+        || bytes.ends_with(b".tmp")
+        || bytes.ends_with(b".part")
+        || bytes.ends_with(b"~")
+}
+
+/// A file this daemon has claimed: it sits in `work/` until it has an outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The file name, as it arrived.
+    pub name: OsString,
+    /// Its path in `work/`.
+    pub path: PathBuf,
+}
+
+/// The folders, created and checked.
+#[derive(Debug, Clone)]
+pub struct Spool {
+    /// Where files arrive.
+    pub inbox: PathBuf,
+    /// Claimed files in flight (`<state>/work`).
+    pub work: PathBuf,
+    /// Results.
+    pub outbox: PathBuf,
+    /// Inputs that could not be analysed.
+    pub failed: PathBuf,
+    /// Processed inputs, when archiving.
+    pub archive: PathBuf,
+    after_success: AfterSuccess,
+}
+
+/// The longest file name most filesystems accept, in bytes.
+const NAME_MAX: usize = 255;
+
+/// `base` + `suffix`, with `base` shortened so the whole fits in [`NAME_MAX`] bytes.
+fn fit(base: &OsStr, suffix: &str) -> OsString {
+    let room = NAME_MAX.saturating_sub(suffix.len());
+    let mut bytes = base.as_bytes();
+    if bytes.len() > room {
+        bytes = &bytes[..room];
+        // Back off to a character boundary when the name is UTF-8.
+        while !bytes.is_empty() && std::str::from_utf8(bytes).is_err() && base.to_str().is_some() {
+            bytes = &bytes[..bytes.len() - 1];
+        }
+    }
+    let mut out = bytes.to_vec();
+    out.extend_from_slice(suffix.as_bytes());
+    OsString::from_vec(out)
+}
+
+/// Renames `from` to `to` unless `to` exists. `Ok(false)` when it exists.
+fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+        Ok(()) => Ok(true),
+        Err(rustix::io::Errno::EXIST) => Ok(false),
+        // Filesystems without RENAME_NOREPLACE: check, then rename (racy only between daemons).
+        Err(rustix::io::Errno::INVAL) if !to.exists() && std::fs::symlink_metadata(from).is_ok() => {
+            std::fs::rename(from, to).map(|()| true)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Makes a rename or new file in `dir` durable.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// Writes `bytes` to `dir/name` atomically and durably: a hidden temp file, fsync, rename,
+/// fsync of the folder. With `replace == false` an existing file is left alone and
+/// `Ok(false)` is returned.
+fn write_atomic(dir: &Path, name: &OsStr, bytes: &[u8], replace: bool) -> std::io::Result<bool> {
+    let mut tmp = tempfile::Builder::new().prefix(".ingestd-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    let target = dir.join(name);
+    if replace {
+        tmp.persist(&target).map_err(|e| e.error)?;
+    } else {
+        match tmp.persist_noclobber(&target) {
+            Ok(_) => {}
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
+            Err(e) => return Err(e.error),
+        }
+    }
+    sync_dir(dir)?;
+    Ok(true)
+}
+
+/// The part of an existing result that says whose it is.
+#[derive(Deserialize)]
+struct Identity {
+    id: String,
+    source: IdentitySource,
+}
+
+#[derive(Deserialize)]
+struct IdentitySource {
+    name: String,
+}
+
+/// What `failed/<name>.error.json` says.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FailureReport {
+    /// The input's file name.
+    pub file: String,
+    /// A short machine-readable kind (`empty`, `binary`, `too_large`, `not_regular`, `io`…).
+    pub kind: String,
+    /// What went wrong, for a person.
+    pub error: String,
+    /// When it was decided, RFC 3339 UTC.
+    pub at: String,
+}
+
+/// Now as RFC 3339 UTC with milliseconds.
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+}
+
+impl Spool {
+    /// Creates the folders (if missing) and checks that claims can be renames.
+    pub fn open(config: &Config) -> Result<Self, SpoolError> {
+        let spool = Self {
+            inbox: config.inbox.clone(),
+            work: config.state.join("work"),
+            outbox: config.outbox.clone(),
+            failed: config.failed.clone(),
+            archive: config.archive.clone(),
+            after_success: config.after_success,
+        };
+        for dir in [&spool.inbox, &spool.work, &spool.outbox, &spool.failed, &spool.archive] {
+            std::fs::create_dir_all(dir).map_err(|source| SpoolError::Folder { path: dir.clone(), source })?;
+        }
+        let device = |dir: &Path| {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(dir).map(|m| m.dev()).map_err(|source| SpoolError::Folder { path: dir.to_owned(), source })
+        };
+        if device(&spool.inbox)? != device(&spool.work)? {
+            return Err(SpoolError::CrossDevice { inbox: spool.inbox.clone(), work: spool.work.clone() });
+        }
+        Ok(spool)
+    }
+
+    /// Claims `name` from the inbox by renaming it into `work/`. `Ok(None)` when it is gone
+    /// (another worker or daemon took it, or it was deleted) or when a file of the same name is
+    /// still in flight (it stays in the inbox and is found again by a later scan).
+    pub fn claim(&self, name: &OsStr) -> Result<Option<Claim>, SpoolError> {
+        let from = self.inbox.join(name);
+        let to = self.work.join(name);
+        match rename_noreplace(&from, &to) {
+            Ok(true) => Ok(Some(Claim { name: name.to_owned(), path: to })),
+            Ok(false) => {
+                tracing::debug!(file = %name.to_string_lossy(), "a file of this name is still in flight; claim later");
+                Ok(None)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(SpoolError::File { action: "cannot claim", path: from, source }),
+        }
+    }
+
+    /// Files left in `work/` by an earlier run that stopped before finishing them.
+    pub fn leftovers(&self) -> Result<Vec<Claim>, SpoolError> {
+        let entries = std::fs::read_dir(&self.work).map_err(file_error("cannot list", &self.work))?;
+        let mut claims = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(file_error("cannot list", &self.work))?;
+            let name = entry.file_name();
+            claims.push(Claim { path: entry.path(), name });
+        }
+        claims.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(claims)
+    }
+
+    /// Writes the result durably under a name that is not another document's, then archives
+    /// (or deletes) the input. Returns the result's path.
+    pub fn commit(&self, claim: &Claim, result: &ArticleResult) -> Result<PathBuf, SpoolError> {
+        let mut json = serde_json::to_vec_pretty(result).expect("a result always serialises");
+        json.push(b'\n');
+        let stem = Path::new(&claim.name).file_stem().unwrap_or(&claim.name).to_owned();
+        let tag = short_id(&result.id);
+        let path = self.write_result(&stem, &tag, result, &json)?;
+        match self.after_success {
+            AfterSuccess::Archive => {
+                self.move_out(claim, &self.archive, &tag)?;
+            }
+            AfterSuccess::Delete => {
+                std::fs::remove_file(&claim.path).map_err(file_error("cannot delete", &claim.path))?;
+            }
+        }
+        Ok(path)
+    }
+
+    fn write_result(&self, stem: &OsStr, tag: &str, result: &ArticleResult, json: &[u8]) -> Result<PathBuf, SpoolError> {
+        let candidates = std::iter::once(fit(stem, ".json"))
+            .chain(std::iter::once(fit(stem, &format!(".{tag}.json"))))
+            .chain((2..).map(|n| fit(stem, &format!(".{tag}-{n}.json"))));
+        for name in candidates {
+            let path = self.outbox.join(&name);
+            // Try to take a free name; if it is taken, see whose result is there.
+            loop {
+                match std::fs::read(&path) {
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        if write_atomic(&self.outbox, &name, json, false).map_err(file_error("cannot write result", &path))? {
+                            return Ok(path);
+                        }
+                        // Someone wrote it between our look and our write: look again.
+                    }
+                    Err(source) => return Err(SpoolError::File { action: "cannot read", path, source }),
+                    Ok(existing) => {
+                        let same = serde_json::from_slice::<Identity>(&existing)
+                            .is_ok_and(|i| i.id == result.id && i.source.name == result.source.name);
+                        if !same {
+                            break;
+                        }
+                        // The same document again (redelivery after a crash): rewrite in place.
+                        write_atomic(&self.outbox, &name, json, true).map_err(file_error("cannot write result", &path))?;
+                        return Ok(path);
+                    }
+                }
+            }
+        }
+        unreachable!("the candidate names never run out")
+    }
+
+    /// Moves a claimed file into `dir` under its own name, or `<name>.<tag>` (then
+    /// `<name>.<tag>-N`) when that is taken. Returns the new path.
+    fn move_out(&self, claim: &Claim, dir: &Path, tag: &str) -> Result<PathBuf, SpoolError> {
+        let candidates = std::iter::once(claim.name.clone())
+            .chain(std::iter::once(fit(&claim.name, &format!(".{tag}"))))
+            .chain((2..).map(|n| fit(&claim.name, &format!(".{tag}-{n}"))));
+        for name in candidates {
+            let to = dir.join(&name);
+            if rename_noreplace(&claim.path, &to).map_err(file_error("cannot move", &claim.path))? {
+                sync_dir(dir).map_err(file_error("cannot sync", dir))?;
+                return Ok(to);
+            }
+        }
+        unreachable!("the candidate names never run out")
+    }
+
+    /// Moves a claimed file to `failed/` with a `<name>.error.json` report beside it.
+    /// The report is written first, so the input never sits in `failed/` unexplained.
+    pub fn fail(&self, claim: &Claim, kind: &str, error: &str) -> Result<PathBuf, SpoolError> {
+        let report = FailureReport {
+            file: claim.name.to_string_lossy().into_owned(),
+            kind: kind.to_owned(),
+            error: error.to_owned(),
+            at: now_rfc3339(),
+        };
+        let json = serde_json::to_vec_pretty(&report).expect("a report always serialises");
+        let tag = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+            .to_string();
+        let candidates = std::iter::once(claim.name.clone())
+            .chain((1..).map(|n| fit(&claim.name, &format!(".{tag}-{n}"))));
+        for name in candidates {
+            let target = self.failed.join(&name);
+            if target.exists() || std::fs::symlink_metadata(&target).is_ok() {
+                continue;
+            }
+            let mut report_name = name.clone();
+            report_name.push(".error.json");
+            let report_name = fit(&report_name, "");
+            write_atomic(&self.failed, &report_name, &json, true)
+                .map_err(file_error("cannot write error report", &self.failed.join(&report_name)))?;
+            if rename_noreplace(&claim.path, &target).map_err(file_error("cannot move", &claim.path))? {
+                sync_dir(&self.failed).map_err(file_error("cannot sync", &self.failed))?;
+                return Ok(target);
+            }
+        }
+        unreachable!("the candidate names never run out")
+    }
+}
+
+/// The first 12 hex digits of a `b3:` id: enough to tell documents apart in a file name.
+fn short_id(id: &str) -> String {
+    id.trim_start_matches("b3:").chars().take(12).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spool(dir: &Path) -> Spool {
+        let config = Config {
+            inbox: dir.join("inbox"),
+            outbox: dir.join("outbox"),
+            state: dir.join("state"),
+            failed: dir.join("failed"),
+            archive: dir.join("archive"),
+            ..Config::default()
+        };
+        Spool::open(&config).unwrap()
+    }
+
+    fn result(id: &str, name: &str) -> ArticleResult {
+        ArticleResult {
+            schema: ingest_abi::RESULT_SCHEMA.into(),
+            id: id.into(),
+            source: ingest_abi::Source { name: name.into(), bytes: 1, sha256: String::new(), received_at: String::new() },
+            title: None,
+            language: "en".into(),
+            text: "x".into(),
+            stats: Default::default(),
+            plugins: Default::default(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn drop_and_claim(s: &Spool, name: &str, body: &str) -> Claim {
+        std::fs::write(s.inbox.join(name), body).unwrap();
+        s.claim(OsStr::new(name)).unwrap().unwrap()
+    }
+
+    #[test]
+    fn ignored_names() {
+        for name in [".hidden.txt", "a.tmp", "a.txt.part", "a.txt~"] {
+            assert!(is_ignored(OsStr::new(name)), "{name}");
+        }
+        for name in ["a.txt", "tmp.txt", "-leading-dash.txt", "with space.txt"] {
+            assert!(!is_ignored(OsStr::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn claim_moves_to_work_and_never_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let claim = drop_and_claim(&s, "a.txt", "one");
+        assert!(!s.inbox.join("a.txt").exists());
+        // A second a.txt while the first is in flight stays in the inbox.
+        std::fs::write(s.inbox.join("a.txt"), "two").unwrap();
+        assert_eq!(s.claim(OsStr::new("a.txt")).unwrap(), None);
+        assert_eq!(std::fs::read_to_string(&claim.path).unwrap(), "one");
+        assert_eq!(std::fs::read_to_string(s.inbox.join("a.txt")).unwrap(), "two");
+        // A file that vanished is simply not claimed.
+        assert_eq!(s.claim(OsStr::new("gone.txt")).unwrap(), None);
+    }
+
+    #[test]
+    fn commit_writes_result_and_archives_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let claim = drop_and_claim(&s, "a.txt", "one");
+        let path = s.commit(&claim, &result("b3:aaaa", "a.txt")).unwrap();
+        assert_eq!(path, s.outbox.join("a.json"));
+        assert!(s.archive.join("a.txt").exists());
+        assert!(s.leftovers().unwrap().is_empty());
+        let leftovers: Vec<_> = std::fs::read_dir(&s.outbox).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, [OsString::from("a.json")], "no temp files remain");
+    }
+
+    #[test]
+    fn a_different_document_with_the_same_name_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let first = drop_and_claim(&s, "a.txt", "one");
+        s.commit(&first, &result("b3:111111111111aaaa", "a.txt")).unwrap();
+        let second = drop_and_claim(&s, "a.txt", "two");
+        let path = s.commit(&second, &result("b3:222222222222bbbb", "a.txt")).unwrap();
+        assert_eq!(path, s.outbox.join("a.222222222222.json"));
+        assert!(std::fs::read_to_string(s.outbox.join("a.json")).unwrap().contains("b3:111111111111aaaa"));
+        assert!(s.archive.join("a.txt").exists());
+        assert!(s.archive.join("a.txt.222222222222").exists());
+    }
+
+    #[test]
+    fn redelivery_rewrites_its_own_result_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let claim = drop_and_claim(&s, "a.txt", "one");
+        s.write_result(OsStr::new("a"), "aaaa", &result("b3:aaaa", "a.txt"), b"{\"id\":\"b3:aaaa\",\"source\":{\"name\":\"a.txt\"}}").unwrap();
+        // Crash before archiving: the same claim is committed again at start.
+        let path = s.commit(&claim, &result("b3:aaaa", "a.txt")).unwrap();
+        assert_eq!(path, s.outbox.join("a.json"));
+        assert_eq!(std::fs::read_dir(&s.outbox).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn failure_moves_input_with_a_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let claim = drop_and_claim(&s, "bad.txt", "");
+        let path = s.fail(&claim, "empty", "file has no text").unwrap();
+        assert_eq!(path, s.failed.join("bad.txt"));
+        let report: FailureReport =
+            serde_json::from_slice(&std::fs::read(s.failed.join("bad.txt.error.json")).unwrap()).unwrap();
+        assert_eq!(report.kind, "empty");
+        assert_eq!(report.file, "bad.txt");
+        // The same name failing again keeps both.
+        let claim = drop_and_claim(&s, "bad.txt", "");
+        let again = s.fail(&claim, "empty", "file has no text").unwrap();
+        assert_ne!(again, path);
+        assert!(again.exists());
+    }
+
+    #[test]
+    fn long_names_are_shortened_to_fit() {
+        let long = "x".repeat(255);
+        let name = fit(OsStr::new(&long), ".abcdef.json");
+        assert_eq!(name.len(), 255);
+        assert!(name.to_str().unwrap().ends_with(".abcdef.json"));
+    }
+}
