@@ -191,8 +191,10 @@ pub const DEFAULT_CONFIG_PATHS: [&str; 2] = ["config/ingestd.toml", "/etc/ingest
 impl Config {
     /// Parses and validates TOML text; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        let config: Config = toml::from_str(text)
-            .map_err(|e| ConfigError::Parse { path: path.to_owned(), message: e.to_string().trim_end().to_owned() })?;
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string().trim_end().to_owned(),
+        })?;
         config.validate(path)?;
         Ok(config)
     }

@@ -78,8 +78,11 @@ impl Daemon {
             });
         }
 
-        let mut discovery =
-            Discovery::new(spool.inbox.clone(), self.config.watch.mode, Duration::from_millis(self.config.watch.settle_ms));
+        let mut discovery = Discovery::new(
+            spool.inbox.clone(),
+            self.config.watch.mode,
+            Duration::from_millis(self.config.watch.settle_ms),
+        );
         let mut next_scan = Instant::now();
         while !shutdown.is_cancelled() {
             if Instant::now() >= next_scan || discovery.wants_rescan() {
@@ -134,7 +137,10 @@ impl Daemon {
 }
 
 /// Waits for a worker slot, or `None` on shutdown.
-async fn acquire(permits: &Arc<Semaphore>, shutdown: &CancellationToken) -> Option<tokio::sync::OwnedSemaphorePermit> {
+async fn acquire(
+    permits: &Arc<Semaphore>,
+    shutdown: &CancellationToken,
+) -> Option<tokio::sync::OwnedSemaphorePermit> {
     tokio::select! {
         biased;
         () = shutdown.cancelled() => None,

@@ -149,7 +149,14 @@ impl Discovery {
 
     /// Records one look at `name` (`None`: it is gone). `announced` is true when a file event
     /// said the file is complete (closed after writing, or renamed in).
-    pub fn observe(&mut self, name: OsString, kind: Option<EntryKind>, announced: bool, now: Instant, wall: SystemTime) {
+    pub fn observe(
+        &mut self,
+        name: OsString,
+        kind: Option<EntryKind>,
+        announced: bool,
+        now: Instant,
+        wall: SystemTime,
+    ) {
         if is_ignored(&name) {
             return;
         }
@@ -165,14 +172,14 @@ impl Discovery {
             EntryKind::File { size, mtime } => {
                 let aged = self.mode == WatchMode::Native
                     && wall.duration_since(mtime).is_ok_and(|age| age >= self.settle);
-                let unchanged_long_enough = self
-                    .settling
-                    .get(&name)
-                    .is_some_and(|o| o.size == size && o.mtime == mtime && now.duration_since(o.since) >= self.settle);
+                let unchanged_long_enough = self.settling.get(&name).is_some_and(|o| {
+                    o.size == size && o.mtime == mtime && now.duration_since(o.since) >= self.settle
+                });
                 if announced || aged || unchanged_long_enough {
                     true
                 } else {
-                    let entry = self.settling.entry(name.clone()).or_insert(Observation { size, mtime, since: now });
+                    let entry =
+                        self.settling.entry(name.clone()).or_insert(Observation { size, mtime, since: now });
                     if entry.size != size || entry.mtime != mtime {
                         *entry = Observation { size, mtime, since: now };
                     }
@@ -237,7 +244,11 @@ mod tests {
     fn poll_mode_never_trusts_mtime_alone() {
         let mut d = Discovery::new("in".into(), WatchMode::Poll, SETTLE);
         let wall = SystemTime::now();
-        d.on_scan(vec![("old.txt".into(), file(5, wall - Duration::from_secs(60)).unwrap())], Instant::now(), wall);
+        d.on_scan(
+            vec![("old.txt".into(), file(5, wall - Duration::from_secs(60)).unwrap())],
+            Instant::now(),
+            wall,
+        );
         assert!(!d.has_ready(), "a network filesystem's clock may lie: wait for two equal looks");
     }
 
@@ -258,8 +269,9 @@ mod tests {
         let mut d = Discovery::new("in".into(), WatchMode::Native, SETTLE);
         let wall = SystemTime::now();
         let old = wall - Duration::from_secs(60);
-        let entries: Vec<_> =
-            (0..READY_CAP + 5).map(|i| (OsString::from(format!("{i:06}.txt")), EntryKind::File { size: 1, mtime: old })).collect();
+        let entries: Vec<_> = (0..READY_CAP + 5)
+            .map(|i| (OsString::from(format!("{i:06}.txt")), EntryKind::File { size: 1, mtime: old }))
+            .collect();
         d.on_scan(entries, Instant::now(), wall);
         assert!(!d.wants_rescan());
         while d.next_ready().is_some() {}

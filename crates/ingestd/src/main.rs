@@ -103,14 +103,24 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let state = state.unwrap_or_else(|| temporary.path().to_owned());
             let pipeline = Pipeline::load(&loaded.config, &state.join("plugins"))?;
             let files = ingestd::oneshot::expand(&paths).context("cannot list input folder")?;
-            let failed = ingestd::oneshot::process(&pipeline, &files, loaded.config.max_bytes, &mut std::io::stdout().lock())?;
+            let failed = ingestd::oneshot::process(
+                &pipeline,
+                &files,
+                loaded.config.max_bytes,
+                &mut std::io::stdout().lock(),
+            )?;
             Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Plugins => {
             let loaded = Config::load(cli.config.as_deref(), &Overrides::default())?;
             for (entry, library) in loaded.config.enabled_plugins().zip(host::open_all(&loaded.config)?) {
                 let (major, minor) = library.abi;
-                println!("{}\t{}\tabi {major}.{minor}\t{}", entry.name, library.version, library.path.display());
+                println!(
+                    "{}\t{}\tabi {major}.{minor}\t{}",
+                    entry.name,
+                    library.version,
+                    library.path.display()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -119,7 +129,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             // Creating each plugin validates its settings; a scratch state keeps the real one untouched.
             let scratch = tempfile::tempdir().context("cannot create a temporary state folder")?;
             Pipeline::load(&loaded.config, scratch.path())?;
-            let source = loaded.path.map_or_else(|| "built-in defaults".to_owned(), |p| p.display().to_string());
+            let source =
+                loaded.path.map_or_else(|| "built-in defaults".to_owned(), |p| p.display().to_string());
             println!("{source}: ok ({} plugins)", loaded.config.enabled_plugins().count());
             Ok(ExitCode::SUCCESS)
         }
@@ -146,7 +157,8 @@ fn run(config: Config) -> anyhow::Result<ExitCode> {
 /// `work/` and are resumed at the next start, so nothing is lost).
 async fn stop_on_signals(shutdown: CancellationToken) {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+    else {
         tracing::error!("cannot install signal handlers");
         return;
     };

@@ -30,7 +30,12 @@ pub fn expand(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
 
 /// Analyses each file and writes one compact JSON result per line to `out`. A file that
 /// cannot be analysed is reported on stderr (naming it) and skipped. Returns how many failed.
-pub fn process(pipeline: &Pipeline, files: &[PathBuf], max_bytes: u64, out: &mut dyn Write) -> std::io::Result<usize> {
+pub fn process(
+    pipeline: &Pipeline,
+    files: &[PathBuf],
+    max_bytes: u64,
+    out: &mut dyn Write,
+) -> std::io::Result<usize> {
     let mut failed = 0;
     for path in files {
         match analyse(pipeline, path, max_bytes) {
@@ -48,7 +53,11 @@ pub fn process(pipeline: &Pipeline, files: &[PathBuf], max_bytes: u64, out: &mut
     Ok(failed)
 }
 
-fn analyse(pipeline: &Pipeline, path: &Path, max_bytes: u64) -> Result<ingest_abi::ArticleResult, input::InputError> {
+fn analyse(
+    pipeline: &Pipeline,
+    path: &Path,
+    max_bytes: u64,
+) -> Result<ingest_abi::ArticleResult, input::InputError> {
     let bytes = input::read_file(path, max_bytes)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let prepared = input::prepare(&name, &bytes, now_rfc3339())?;

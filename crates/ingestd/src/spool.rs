@@ -200,11 +200,14 @@ impl Spool {
             after_success: config.after_success,
         };
         for dir in [&spool.inbox, &spool.work, &spool.outbox, &spool.failed, &spool.archive] {
-            std::fs::create_dir_all(dir).map_err(|source| SpoolError::Folder { path: dir.clone(), source })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|source| SpoolError::Folder { path: dir.clone(), source })?;
         }
         let device = |dir: &Path| {
             use std::os::unix::fs::MetadataExt;
-            std::fs::metadata(dir).map(|m| m.dev()).map_err(|source| SpoolError::Folder { path: dir.to_owned(), source })
+            std::fs::metadata(dir)
+                .map(|m| m.dev())
+                .map_err(|source| SpoolError::Folder { path: dir.to_owned(), source })
         };
         if device(&spool.inbox)? != device(&spool.work)? {
             return Err(SpoolError::CrossDevice { inbox: spool.inbox.clone(), work: spool.work.clone() });
@@ -261,7 +264,13 @@ impl Spool {
         Ok(path)
     }
 
-    fn write_result(&self, stem: &OsStr, tag: &str, result: &ArticleResult, json: &[u8]) -> Result<PathBuf, SpoolError> {
+    fn write_result(
+        &self,
+        stem: &OsStr,
+        tag: &str,
+        result: &ArticleResult,
+        json: &[u8],
+    ) -> Result<PathBuf, SpoolError> {
         let candidates = std::iter::once(fit(stem, ".json"))
             .chain(std::iter::once(fit(stem, &format!(".{tag}.json"))))
             .chain((2..).map(|n| fit(stem, &format!(".{tag}-{n}.json"))));
@@ -271,7 +280,9 @@ impl Spool {
             loop {
                 match std::fs::read(&path) {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        if write_atomic(&self.outbox, &name, json, false).map_err(file_error("cannot write result", &path))? {
+                        if write_atomic(&self.outbox, &name, json, false)
+                            .map_err(file_error("cannot write result", &path))?
+                        {
                             return Ok(path);
                         }
                         // Someone wrote it between our look and our write: look again.
@@ -284,7 +295,8 @@ impl Spool {
                             break;
                         }
                         // The same document again (redelivery after a crash): rewrite in place.
-                        write_atomic(&self.outbox, &name, json, true).map_err(file_error("cannot write result", &path))?;
+                        write_atomic(&self.outbox, &name, json, true)
+                            .map_err(file_error("cannot write result", &path))?;
                         return Ok(path);
                     }
                 }
@@ -369,7 +381,12 @@ mod tests {
         ArticleResult {
             schema: ingest_abi::RESULT_SCHEMA.into(),
             id: id.into(),
-            source: ingest_abi::Source { name: name.into(), bytes: 1, sha256: String::new(), received_at: String::new() },
+            source: ingest_abi::Source {
+                name: name.into(),
+                bytes: 1,
+                sha256: String::new(),
+                received_at: String::new(),
+            },
             title: None,
             language: "en".into(),
             text: "x".into(),
@@ -418,7 +435,8 @@ mod tests {
         assert_eq!(path, s.outbox.join("a.json"));
         assert!(s.archive.join("a.txt").exists());
         assert!(s.leftovers().unwrap().is_empty());
-        let leftovers: Vec<_> = std::fs::read_dir(&s.outbox).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let leftovers: Vec<_> =
+            std::fs::read_dir(&s.outbox).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, [OsString::from("a.json")], "no temp files remain");
     }
 
@@ -441,7 +459,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = spool(dir.path());
         let claim = drop_and_claim(&s, "a.txt", "one");
-        s.write_result(OsStr::new("a"), "aaaa", &result("b3:aaaa", "a.txt"), b"{\"id\":\"b3:aaaa\",\"source\":{\"name\":\"a.txt\"}}").unwrap();
+        s.write_result(
+            OsStr::new("a"),
+            "aaaa",
+            &result("b3:aaaa", "a.txt"),
+            b"{\"id\":\"b3:aaaa\",\"source\":{\"name\":\"a.txt\"}}",
+        )
+        .unwrap();
         // Crash before archiving: the same claim is committed again at start.
         let path = s.commit(&claim, &result("b3:aaaa", "a.txt")).unwrap();
         assert_eq!(path, s.outbox.join("a.json"));

@@ -47,7 +47,11 @@ pub struct InboxWatch {
 
 /// Starts watching `inbox` (not recursively). Hints go to `tx`; when it is full, `overflow`
 /// is notified instead so discovery rescans.
-pub fn watch_inbox(inbox: &Path, tx: mpsc::Sender<Hint>, overflow: Arc<Notify>) -> notify::Result<InboxWatch> {
+pub fn watch_inbox(
+    inbox: &Path,
+    tx: mpsc::Sender<Hint>,
+    overflow: Arc<Notify>,
+) -> notify::Result<InboxWatch> {
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
         let hints = match event {
             Ok(event) => hints(&event),

@@ -63,8 +63,12 @@ impl Worker {
         };
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         match &outcome {
-            Outcome::Done(path) => tracing::info!(file = %file, outcome = "done", ms = format!("{ms:.1}"), result = %path.display()),
-            Outcome::Failed(path) => tracing::info!(file = %file, outcome = "failed", ms = format!("{ms:.1}"), moved_to = %path.display()),
+            Outcome::Done(path) => {
+                tracing::info!(file = %file, outcome = "done", ms = format!("{ms:.1}"), result = %path.display())
+            }
+            Outcome::Failed(path) => {
+                tracing::info!(file = %file, outcome = "failed", ms = format!("{ms:.1}"), moved_to = %path.display())
+            }
             Outcome::NotClaimed => {}
         }
         Ok(outcome)

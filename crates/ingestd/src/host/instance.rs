@@ -166,7 +166,11 @@ impl PluginInstance {
             } else {
                 String::from_utf8_lossy(&message).into_owned()
             };
-            return Err(HostError::Create { plugin: library.name.clone(), path: library.path.clone(), reason });
+            return Err(HostError::Create {
+                plugin: library.name.clone(),
+                path: library.path.clone(),
+                reason,
+            });
         }
         let serial = (!library.thread_safe).then(|| Mutex::new(()));
         Ok(Self { library, instance, serial, _api: api, _host_data: host_data, _state_dir: state_dir })

@@ -30,21 +30,12 @@ pub struct PluginLibrary {
 /// The file name a plugin called `name` has by default: `lib<name>.so` with dashes as
 /// underscores, as Cargo names a `cdylib`.
 pub fn default_file_name(name: &str) -> String {
-    format!(
-        "{}{}{}",
-        std::env::consts::DLL_PREFIX,
-        name.replace('-', "_"),
-        std::env::consts::DLL_SUFFIX
-    )
+    format!("{}{}{}", std::env::consts::DLL_PREFIX, name.replace('-', "_"), std::env::consts::DLL_SUFFIX)
 }
 
 /// Where a plugin's library is: an explicit path is used as given; a bare file name is looked
 /// up next to the running executable, then in `plugin_dir`.
-pub fn locate(
-    name: &str,
-    library: Option<&Path>,
-    plugin_dir: Option<&Path>,
-) -> Result<PathBuf, HostError> {
+pub fn locate(name: &str, library: Option<&Path>, plugin_dir: Option<&Path>) -> Result<PathBuf, HostError> {
     let file = match library {
         Some(path) if path.components().count() > 1 => return Ok(path.to_owned()),
         Some(path) => path.to_owned(),
@@ -104,9 +95,7 @@ pub fn open(path: &Path) -> Result<PluginLibrary, HostError> {
     // SAFETY: the descriptor's strings point to static data of the plugin (the contract).
     let (name, version) = unsafe { (descriptor.name.as_bytes(), descriptor.version.as_bytes()) };
     let text = |bytes: &[u8], what: &str| {
-        std::str::from_utf8(bytes)
-            .map(str::to_owned)
-            .map_err(|_| fail(format!("its {what} is not UTF-8")))
+        std::str::from_utf8(bytes).map(str::to_owned).map_err(|_| fail(format!("its {what} is not UTF-8")))
     };
     let name = text(name, "name")?;
     if name.is_empty() {
