@@ -1,1 +1,145 @@
-//! The dedup plugin (being written).
+//! The dedup plugin: is this article a copy, a near-copy, a self-repeat, and which story is
+//! it part of?
+//!
+//! # What it answers
+//!
+//! For every article the plugin answers four questions, each with the cheapest method that
+//! answers it honestly:
+//!
+//! - **Exact duplicate.** The text's normal form (folded word tokens joined by spaces: case,
+//!   accents, punctuation and layout removed; see [`normalise`]) is hashed with BLAKE3. The
+//!   first article with a key owns it; any later article with that key (and a different id
+//!   or file name) is `exact_duplicate_of` the owner.
+//! - **Near-duplicates.** Word 5-shingles, a 128-value MinHash signature and LSH banding
+//!   ([`minhash`]) find candidates without comparing against every article; each candidate
+//!   is then *verified* with the exact Jaccard and containment of the stored shingle sets, so
+//!   the reported figures are measurements, not estimates. Containment (shared shingles over
+//!   the smaller set) is reported because a short wire story pasted into a longer article is
+//!   a copy even though their Jaccard is low. The default banding (64 bands of 2 rows) makes
+//!   a pair a candidate with probability 1 - (1 - J²)⁶⁴: about 63% at Jaccard 0.125, 98% at
+//!   0.25, so a text contained whole in one up to four times its length is found; one
+//!   contained in a much longer text is missed (the honest limit of plain MinHash-LSH; LSH
+//!   Ensemble partitions by size to fix it).
+//! - **Repeated paragraphs.** Paragraphs of at least five words whose normal form equals an
+//!   earlier paragraph's in the same article ([`paragraphs`]).
+//! - **Story.** Unit TF-IDF vectors over content words, compared by cosine with the last
+//!   `story_window` indexed articles; the article joins the story of the most similar one at
+//!   or above `story_threshold`, else starts its own ([`story`]). The default 0.25 is
+//!   **untuned**: it was read off the seed articles only. On a fresh index the three rewrites
+//!   001/002/003 score 0.32-0.43 against each other (0.32 is the weakest pair), the other two
+//!   seeds 0.16-0.21 and an unrelated BBC sports article at most 0.07; after the IDF has
+//!   learnt from 2,000 BBC articles the rewrites score 0.46-0.55 and seeds 000/004 0.22-0.34.
+//!   0.25 keeps the rewrites together with a margin on a fresh index. It must be measured on a
+//!   labelled same-story set before anyone relies on it (none could be obtained; see the data
+//!   README). Joining the single most similar article chains stories (single link), so a
+//!   long-running story can drift.
+//!
+//! # Idempotence
+//!
+//! The host may deliver a document twice after a crash, and the answer must not change (an
+//! article is never its own duplicate). The full answer is stored per (id, source name) in
+//! the same transaction as everything else learnt from the article; a redelivery returns it
+//! unchanged. The same id under another name is a byte-identical copy, hence an exact
+//! duplicate of the first.
+//!
+//! # Persistence and concurrency
+//!
+//! The index ([`index`]) is one redb file in the host's state folder (in memory when there is
+//! none): crash-safe, since each article is one transaction. `process` runs on several
+//! threads; the analysis runs in parallel and the check-and-record runs under one mutex, so
+//! two concurrent copies cannot both be first. The index sits behind the small [`Index`]
+//! trait so a shared PostgreSQL backend can replace redb later without touching this logic.
+//!
+//! # Cost per indexed article
+//!
+//! On disk: the shingle set (8 bytes per distinct shingle, about one per word), 64 LSH
+//! entries, the story vector (12 bytes per kept term, at most 200), the answer JSON and a
+//! small record; exact duplicates store only their answer. In memory: the story vector of
+//! each article in the window plus its postings (about 24 bytes per kept term, so roughly
+//! 3-5 KB per article, 15-25 MB for the default window of 5000), and one document-frequency
+//! counter per distinct content word ever seen (grows with the vocabulary, not per article).
+
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod index;
+pub mod minhash;
+pub mod normalise;
+pub mod paragraphs;
+pub mod result;
+pub mod story;
+
+use ingest_abi::{Call, Document, Host, Level, Plugin, PluginError};
+
+pub use config::Config;
+pub use error::DedupError;
+pub use index::{Index, RedbIndex};
+pub use result::DedupResult;
+
+use engine::Engine;
+use index::Settings;
+
+/// The dedup plugin instance: the configured [`Engine`] over its index.
+#[derive(Debug)]
+pub struct Dedup {
+    /// Does the work; the plugin only adapts it to the SDK.
+    engine: Engine,
+}
+
+impl Dedup {
+    /// Builds the plugin on an index of the caller's choosing (the seam for other backends
+    /// and for tests).
+    pub fn with_index(config: Config, index: Box<dyn Index>) -> Result<Self, DedupError> {
+        config.validate()?;
+        Ok(Self { engine: Engine::new(config, index)? })
+    }
+
+    /// Opens the embedded index for `config` in `state_dir` (in memory when `None`).
+    pub fn open(config: Config, state_dir: Option<&std::path::Path>) -> Result<Self, DedupError> {
+        config.validate()?;
+        let settings = Settings {
+            shingle: config.shingle as u64,
+            permutations: config.permutations as u64,
+            bands: config.bands as u64,
+        };
+        let index = match state_dir {
+            Some(dir) => RedbIndex::open(&dir.join(&config.index), settings)?,
+            None => RedbIndex::in_memory(settings)?,
+        };
+        Self::with_index(config, Box::new(index))
+    }
+
+    /// The answer for one document (see [`Engine::process`]).
+    pub fn analyse(&self, document: &Document) -> Result<DedupResult, DedupError> {
+        self.engine.process(document)
+    }
+}
+
+impl Plugin for Dedup {
+    const NAME: &'static str = "dedup";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+    const THREAD_SAFE: bool = true;
+
+    type Config = Config;
+    type Output = DedupResult;
+
+    fn create(config: Config, host: &Host) -> Result<Self, PluginError> {
+        let state_dir = host.state_dir();
+        if state_dir.is_none() {
+            host.log(Level::Warn, "no state folder: the dedup index lives in memory only");
+        }
+        Self::open(config, state_dir.as_deref()).map_err(|e| match e {
+            DedupError::Config(message) => PluginError::Config(message),
+            other => PluginError::failed(other),
+        })
+    }
+
+    fn process(&self, document: &Document, call: &Call<'_>) -> Result<DedupResult, PluginError> {
+        if call.is_cancelled() {
+            return Err(PluginError::Cancelled);
+        }
+        self.analyse(document).map_err(PluginError::failed)
+    }
+}
+
+ingest_abi::export_plugin!(Dedup);

@@ -1,0 +1,340 @@
+//! Story clustering: which earlier article is this one about the same thing as?
+//!
+//! Each article becomes a unit-length TF-IDF vector over its content words (folded words
+//! that are not stopwords and contain a letter). The IDF is learnt incrementally from the
+//! documents indexed so far, and each vector is frozen with the IDF of the moment it was
+//! indexed: cheap (no re-weighting of the window) but the first few hundred articles are
+//! weighted by an immature IDF. A new article joins the story of the most similar article in
+//! the recent window when their cosine reaches the threshold, otherwise it starts a story.
+//!
+//! Entity overlap (from the entities plugin) was considered and left out: it would make this
+//! plugin's answer depend on another plugin being configured before it, and entity variants
+//! (Zelensky/Zelenskyy) need the linking that plugin does not promise.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::minhash::word_hash;
+use crate::normalise::Word;
+
+/// The most heavily weighted terms kept per article vector; bounds memory per article.
+pub const MAX_TERMS: usize = 200;
+
+/// Function words carrying no topic (English; other languages keep all their words).
+const STOPWORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "even",
+    "ever",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "last",
+    "many",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "myself",
+    "new",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "said",
+    "same",
+    "say",
+    "says",
+    "she",
+    "should",
+    "since",
+    "so",
+    "some",
+    "still",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "two",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "year",
+    "years",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+];
+
+/// The content terms of an article: (term hash, count), sorted by hash. A possessive counts
+/// as its stem ("Putin's" is "putin").
+pub fn terms(words: &[Word]) -> Vec<(u64, u32)> {
+    let mut counts: HashMap<u64, u32> = HashMap::new();
+    for w in words {
+        let word = ingest_text::strip_possessive(&w.text);
+        let content = word.chars().count() >= 2
+            && word.chars().any(char::is_alphabetic)
+            && STOPWORDS.binary_search(&word).is_err();
+        if content {
+            *counts.entry(word_hash(word)).or_default() += 1;
+        }
+    }
+    let mut terms: Vec<(u64, u32)> = counts.into_iter().collect();
+    terms.sort_unstable();
+    terms
+}
+
+/// The story id an article starts: `s-` and the first 16 hex digits of its id.
+pub fn story_id(document_id: &str) -> String {
+    let hex = document_id.strip_prefix("b3:").unwrap_or(document_id);
+    format!("s-{}", hex.chars().take(16).collect::<String>())
+}
+
+/// One article in the window: its index number, story and frozen unit vector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryDoc {
+    /// The article's number in the index (increasing in indexing order).
+    pub no: u64,
+    /// The story it belongs to.
+    pub story: String,
+    /// Unit TF-IDF vector, (term hash, weight) sorted by term hash.
+    pub vector: Vec<(u64, f32)>,
+}
+
+/// The recent-article window and the learnt document frequencies.
+#[derive(Debug, Default)]
+pub struct Stories {
+    /// The window, oldest first; at most `capacity` long.
+    window: VecDeque<StoryDoc>,
+    /// Term -> (article number, weight) for the window's articles, oldest first, so evicting
+    /// the oldest article pops the front of each of its terms' lists.
+    postings: HashMap<u64, VecDeque<(u64, f32)>>,
+    /// Term -> number of indexed articles containing it.
+    df: HashMap<u64, u64>,
+    /// Number of indexed articles counted in `df`.
+    docs: u64,
+    /// The window's size.
+    capacity: usize,
+}
+
+impl Stories {
+    /// A clustering state from what the index stored: document frequencies, the number of
+    /// articles they count, and the most recent articles (oldest first).
+    pub fn new(capacity: usize, df: HashMap<u64, u64>, docs: u64, recent: Vec<StoryDoc>) -> Self {
+        let mut stories = Self { capacity: capacity.max(1), df, docs, ..Self::default() };
+        for doc in recent {
+            stories.push_window(doc);
+        }
+        stories
+    }
+
+    /// The unit TF-IDF vector of an article with these `terms`, weighted as if the article
+    /// were already counted (so its own rare words get a finite IDF). Sublinear TF
+    /// (1 + ln tf), smoothed IDF (ln((1 + N) / (1 + df)) + 1); only the [`MAX_TERMS`]
+    /// heaviest terms are kept.
+    pub fn vector(&self, terms: &[(u64, u32)]) -> Vec<(u64, f32)> {
+        let n = (self.docs + 1) as f64;
+        let mut weighted: Vec<(u64, f64)> = terms
+            .iter()
+            .map(|&(term, tf)| {
+                let df = self.df.get(&term).copied().unwrap_or(0) + 1;
+                let idf = ((1.0 + n) / (1.0 + df as f64)).ln() + 1.0;
+                (term, (1.0 + f64::from(tf).ln()) * idf)
+            })
+            .collect();
+        weighted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        weighted.truncate(MAX_TERMS);
+        let norm = weighted.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+        let mut vector: Vec<(u64, f32)> = weighted
+            .into_iter()
+            .map(|(term, w)| (term, if norm > 0.0 { (w / norm) as f32 } else { 0.0 }))
+            .collect();
+        vector.sort_unstable_by_key(|&(term, _)| term);
+        vector
+    }
+
+    /// The window article most similar to `vector` (cosine; ties go to the earlier article)
+    /// with that similarity, or `None` when nothing shares a term.
+    pub fn most_similar(&self, vector: &[(u64, f32)]) -> Option<(&StoryDoc, f64)> {
+        let mut scores: HashMap<u64, f64> = HashMap::new();
+        for (term, weight) in vector {
+            for &(no, other) in self.postings.get(term).into_iter().flatten() {
+                *scores.entry(no).or_default() += f64::from(*weight) * f64::from(other);
+            }
+        }
+        let (no, score) = scores.into_iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+        let at = self.window.binary_search_by_key(&no, |d| d.no).ok()?;
+        Some((&self.window[at], score))
+    }
+
+    /// Counts an indexed article: its `terms` into the document frequencies, its vector
+    /// into the window (evicting the oldest article when full).
+    pub fn add(&mut self, doc: StoryDoc, terms: &[(u64, u32)]) {
+        for (term, _) in terms {
+            *self.df.entry(*term).or_default() += 1;
+        }
+        self.docs += 1;
+        self.push_window(doc);
+    }
+
+    fn push_window(&mut self, doc: StoryDoc) {
+        for &(term, weight) in &doc.vector {
+            self.postings.entry(term).or_default().push_back((doc.no, weight));
+        }
+        self.window.push_back(doc);
+        while self.window.len() > self.capacity {
+            let Some(old) = self.window.pop_front() else { break };
+            for (term, _) in &old.vector {
+                if let Some(list) = self.postings.get_mut(term) {
+                    list.pop_front();
+                    if list.is_empty() {
+                        self.postings.remove(term);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalise::words;
+
+    #[test]
+    fn stopwords_are_sorted_for_binary_search() {
+        assert!(STOPWORDS.windows(2).all(|p| p[0] < p[1]));
+    }
+
+    #[test]
+    fn content_terms_skip_stopwords_numbers_and_single_letters() {
+        let t = terms(&words("The ceasefire and the ceasefire, 2025 a G7"));
+        assert_eq!(t.len(), 2, "ceasefire, g7: {t:?}");
+        assert!(t.contains(&(word_hash("ceasefire"), 2)));
+    }
+
+    #[test]
+    fn the_window_finds_the_closest_article_and_forgets_the_oldest() {
+        let mut s = Stories::new(2, HashMap::new(), 0, Vec::new());
+        let docs = ["ceasefire talks moscow kremlin", "football league cup final", "tennis open"];
+        for (no, text) in docs.iter().enumerate() {
+            let t = terms(&words(text));
+            let v = s.vector(&t);
+            s.add(StoryDoc { no: no as u64, story: format!("s-{no}"), vector: v }, &t);
+        }
+        let query = s.vector(&terms(&words("football cup final tonight")));
+        let (best, score) = s.most_similar(&query).unwrap();
+        assert_eq!(best.story, "s-1");
+        assert!(score > 0.3 && score <= 1.0001, "{score}");
+        let evicted = s.vector(&terms(&words("kremlin ceasefire talks")));
+        assert!(s.most_similar(&evicted).is_none(), "article 0 left the window");
+    }
+
+    #[test]
+    fn story_ids_are_short() {
+        assert_eq!(story_id("b3:0123456789abcdef0123"), "s-0123456789abcdef");
+    }
+}
