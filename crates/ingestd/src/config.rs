@@ -95,6 +95,11 @@ pub struct PluginConfig {
     /// `false` keeps the entry in the file but does not load it.
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// Time limit per document, in milliseconds. Past it the plugin is asked to stop (it sees
+    /// `is_cancelled`), its answer is discarded and a `timeout` error is recorded; the
+    /// document still completes with the other plugins' results.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
     /// The plugin's own settings, passed to it as a JSON object at `create`.
     #[serde(default)]
     pub config: toml::Table,
@@ -107,7 +112,13 @@ fn yes() -> bool {
 impl PluginConfig {
     /// An entry for `name` with default settings.
     pub fn named(name: &str) -> Self {
-        Self { name: name.to_owned(), library: None, enabled: true, config: toml::Table::new() }
+        Self {
+            name: name.to_owned(),
+            library: None,
+            enabled: true,
+            timeout_ms: None,
+            config: toml::Table::new(),
+        }
     }
 }
 
@@ -139,6 +150,9 @@ pub struct Config {
     pub workers: usize,
     /// Larger inputs are refused (moved to `failed/`) without being read.
     pub max_bytes: u64,
+    /// A file that was being analysed during this many daemon crashes is moved to `failed/`
+    /// (a poison pill) instead of crashing the daemon again.
+    pub max_crashes: u32,
     /// A folder searched for plugin libraries after the executable's own folder.
     pub plugin_dir: Option<PathBuf>,
     /// How arrivals are detected.
@@ -158,6 +172,7 @@ impl Default for Config {
             after_success: AfterSuccess::Archive,
             workers: 0,
             max_bytes: 16 * 1024 * 1024,
+            max_crashes: 3,
             plugin_dir: None,
             watch: WatchConfig::default(),
             plugins: standard_plugins(),
@@ -268,6 +283,9 @@ impl Config {
         if self.max_bytes == 0 {
             return Err(invalid("max_bytes", "must be greater than 0"));
         }
+        if self.max_crashes == 0 {
+            return Err(invalid("max_crashes", "must be at least 1"));
+        }
         if self.watch.poll_interval_ms == 0 {
             return Err(invalid("watch.poll_interval_ms", "must be greater than 0"));
         }
@@ -281,6 +299,12 @@ impl Config {
                 && plugin.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             if !valid_name {
                 return Err(invalid(&key, "must be non-empty ASCII letters, digits, `-` or `_`"));
+            }
+            if plugin.timeout_ms == Some(0) {
+                return Err(invalid(
+                    &format!("plugins[{i}].timeout_ms"),
+                    "must be greater than 0 (omit it for no limit)",
+                ));
             }
             if plugin.enabled && !seen.insert(plugin.name.as_str()) {
                 return Err(invalid(&key, &format!("plugin `{}` is listed twice", plugin.name)));

@@ -30,10 +30,11 @@ pub struct Daemon {
 
 impl Daemon {
     /// Creates the folders and loads the plugins. Errors name the folder or plugin involved.
-    pub fn new(config: Config) -> anyhow::Result<Self> {
+    /// `shutdown` is the token [`Daemon::run`] will be stopped with.
+    pub fn new(config: Config, shutdown: &CancellationToken) -> anyhow::Result<Self> {
         let spool = Spool::open(&config)?;
         let pipeline = Pipeline::load(&config, &config.state.join("plugins"))?;
-        let worker = Arc::new(Worker::new(spool, pipeline, config.max_bytes));
+        let worker = Arc::new(Worker::new(spool, pipeline, config.max_bytes, shutdown.clone()));
         Ok(Self { config, worker })
     }
 
@@ -64,19 +65,7 @@ impl Daemon {
             "ingestd started"
         );
 
-        // Files a crash left in work/ come first.
-        let leftovers = spool.leftovers()?;
-        if !leftovers.is_empty() {
-            tracing::info!(count = leftovers.len(), "resuming files left in {}", spool.work.display());
-        }
-        for claim in leftovers {
-            let Some(permit) = acquire(&permits, &shutdown).await else { break };
-            let worker = self.worker.clone();
-            tracker.spawn_blocking(move || {
-                let _permit = permit;
-                handle_claim(&worker, &claim);
-            });
-        }
+        self.resume_leftovers(&spool, &permits, &tracker, &shutdown).await?;
 
         let mut discovery = Discovery::new(
             spool.inbox.clone(),
@@ -132,6 +121,52 @@ impl Daemon {
         tracker.close();
         tracker.wait().await;
         tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+impl Daemon {
+    /// Files a crash left in `work/` come first. Files already resumed after an earlier crash
+    /// are suspects: they run one at a time, so a file that crashes the daemon again is
+    /// identified alone and, after `max_crashes`, refused as a poison pill.
+    async fn resume_leftovers(
+        &self,
+        spool: &Spool,
+        permits: &Arc<Semaphore>,
+        tracker: &TaskTracker,
+        shutdown: &CancellationToken,
+    ) -> anyhow::Result<()> {
+        let leftovers = spool.leftovers()?;
+        if leftovers.is_empty() {
+            return Ok(());
+        }
+        tracing::info!(count = leftovers.len(), "resuming files left in {}", spool.work.display());
+        let (suspects, fresh): (Vec<Claim>, Vec<Claim>) =
+            leftovers.into_iter().partition(|claim| spool.resumptions(claim) > 0);
+        for claim in suspects.into_iter().chain(fresh) {
+            let crashes = spool.resumptions(&claim) + 1;
+            let suspect = crashes > 1;
+            let Some(permit) = acquire(permits, shutdown).await else {
+                break;
+            };
+            let worker = self.worker.clone();
+            let max_crashes = self.config.max_crashes;
+            let job = tracker.spawn_blocking(move || {
+                let _permit = permit;
+                if crashes >= max_crashes {
+                    if let Err(e) = worker.refuse_poison(&claim, crashes) {
+                        tracing::error!(file = %claim.name.to_string_lossy(), "{e}");
+                    }
+                } else if let Err(e) = worker.spool().record_resumption(&claim, crashes) {
+                    tracing::error!(file = %claim.name.to_string_lossy(), "not resumed until the next start: {e}");
+                } else {
+                    handle_claim(&worker, &claim);
+                }
+            });
+            if suspect {
+                let _ = job.await;
+            }
+        }
         Ok(())
     }
 }

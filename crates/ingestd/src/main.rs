@@ -145,8 +145,8 @@ fn run(config: Config) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let daemon = ingestd::daemon::Daemon::new(config)?;
         let shutdown = CancellationToken::new();
+        let daemon = ingestd::daemon::Daemon::new(config, &shutdown)?;
         tokio::spawn(stop_on_signals(shutdown.clone()));
         daemon.run(shutdown).await?;
         Ok(ExitCode::SUCCESS)

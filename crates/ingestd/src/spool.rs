@@ -96,6 +96,9 @@ pub struct Spool {
     pub failed: PathBuf,
     /// Processed inputs, when archiving.
     pub archive: PathBuf,
+    /// Crash markers (`<state>/crashes/<name>`): how many times a file in `work/` was resumed
+    /// after a crash. Only resumed files have one, so the normal path costs nothing.
+    pub crashes: PathBuf,
     after_success: AfterSuccess,
 }
 
@@ -197,9 +200,10 @@ impl Spool {
             outbox: config.outbox.clone(),
             failed: config.failed.clone(),
             archive: config.archive.clone(),
+            crashes: config.state.join("crashes"),
             after_success: config.after_success,
         };
-        for dir in [&spool.inbox, &spool.work, &spool.outbox, &spool.failed, &spool.archive] {
+        for dir in [&spool.inbox, &spool.work, &spool.outbox, &spool.failed, &spool.archive, &spool.crashes] {
             std::fs::create_dir_all(dir)
                 .map_err(|source| SpoolError::Folder { path: dir.clone(), source })?;
         }
@@ -245,6 +249,32 @@ impl Spool {
         Ok(claims)
     }
 
+    /// How many times `claim` was already resumed after a crash (0 for a file never resumed).
+    pub fn resumptions(&self, claim: &Claim) -> u32 {
+        std::fs::read_to_string(self.crashes.join(&claim.name))
+            .ok()
+            .and_then(|text| text.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Durably records that `claim` is being resumed for the `count`th time, so the next
+    /// start knows if it crashes again.
+    pub fn record_resumption(&self, claim: &Claim, count: u32) -> Result<(), SpoolError> {
+        write_atomic(&self.crashes, &claim.name, count.to_string().as_bytes(), true)
+            .map(drop)
+            .map_err(file_error("cannot write crash marker", &self.crashes.join(&claim.name)))
+    }
+
+    /// Forgets the crash marker of a file that reached its outcome.
+    fn clear_resumptions(&self, claim: &Claim) {
+        let marker = self.crashes.join(&claim.name);
+        if let Err(e) = std::fs::remove_file(&marker)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(marker = %marker.display(), "cannot remove crash marker: {e}");
+        }
+    }
+
     /// Writes the result durably under a name that is not another document's, then archives
     /// (or deletes) the input. Returns the result's path.
     pub fn commit(&self, claim: &Claim, result: &ArticleResult) -> Result<PathBuf, SpoolError> {
@@ -261,6 +291,7 @@ impl Spool {
                 std::fs::remove_file(&claim.path).map_err(file_error("cannot delete", &claim.path))?;
             }
         }
+        self.clear_resumptions(claim);
         Ok(path)
     }
 
@@ -349,6 +380,7 @@ impl Spool {
                 .map_err(file_error("cannot write error report", &self.failed.join(&report_name)))?;
             if rename_noreplace(&claim.path, &target).map_err(file_error("cannot move", &claim.path))? {
                 sync_dir(&self.failed).map_err(file_error("cannot sync", &self.failed))?;
+                self.clear_resumptions(claim);
                 return Ok(target);
             }
         }
@@ -488,6 +520,18 @@ mod tests {
         let again = s.fail(&claim, "empty", "file has no text").unwrap();
         assert_ne!(again, path);
         assert!(again.exists());
+    }
+
+    #[test]
+    fn crash_markers_count_resumptions_until_an_outcome() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let claim = drop_and_claim(&s, "a.txt", "one");
+        assert_eq!(s.resumptions(&claim), 0);
+        s.record_resumption(&claim, 2).unwrap();
+        assert_eq!(s.resumptions(&claim), 2);
+        s.commit(&claim, &result("b3:aaaa", "a.txt")).unwrap();
+        assert_eq!(s.resumptions(&claim), 0, "an outcome clears the marker");
     }
 
     #[test]

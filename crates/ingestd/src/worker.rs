@@ -5,7 +5,9 @@
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
 
 use crate::host::Pipeline;
 use crate::input::{self, InputError};
@@ -22,18 +24,25 @@ pub enum Outcome {
     NotClaimed,
 }
 
+/// First wait before retrying a spool write that failed (full disk, unwritable outbox).
+const FIRST_RETRY: Duration = Duration::from_millis(500);
+/// Longest wait between retries.
+const MAX_RETRY: Duration = Duration::from_secs(60);
+
 /// Analyses claimed documents with a loaded pipeline.
 #[derive(Debug)]
 pub struct Worker {
     spool: Spool,
     pipeline: Pipeline,
     max_bytes: u64,
+    /// Cancelled on shutdown: stops retrying spool writes (the claim stays in `work/`).
+    stop: CancellationToken,
 }
 
 impl Worker {
     /// A worker over these folders and plugins.
-    pub fn new(spool: Spool, pipeline: Pipeline, max_bytes: u64) -> Self {
-        Self { spool, pipeline, max_bytes }
+    pub fn new(spool: Spool, pipeline: Pipeline, max_bytes: u64, stop: CancellationToken) -> Self {
+        Self { spool, pipeline, max_bytes, stop }
     }
 
     /// The folders.
@@ -54,11 +63,10 @@ impl Worker {
         let started = Instant::now();
         let file = claim.name.to_string_lossy();
         let outcome = match self.analyse(claim) {
-            Ok(result) => Outcome::Done(self.spool.commit(claim, &result)?),
+            Ok(result) => Outcome::Done(self.retrying(claim, || self.spool.commit(claim, &result))?),
             Err(e) => {
-                let path = self.spool.fail(claim, e.kind(), &e.to_string())?;
                 tracing::warn!(file = %file, kind = e.kind(), "failed: {e}");
-                Outcome::Failed(path)
+                Outcome::Failed(self.retrying(claim, || self.spool.fail(claim, e.kind(), &e.to_string()))?)
             }
         };
         let ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -72,6 +80,44 @@ impl Worker {
             Outcome::NotClaimed => {}
         }
         Ok(outcome)
+    }
+
+    /// Moves a file that was in flight during `crashes` daemon crashes to `failed/`.
+    pub fn refuse_poison(&self, claim: &Claim, crashes: u32) -> Result<PathBuf, SpoolError> {
+        let message = format!(
+            "the daemon crashed {crashes} times while analysing this file; not retried again (max_crashes)"
+        );
+        tracing::error!(file = %claim.name.to_string_lossy(), "{message}");
+        self.retrying(claim, || self.spool.fail(claim, "poison", &message))
+    }
+
+    /// Runs a spool write until it succeeds, waiting longer after each failure (a full disk or
+    /// an unwritable folder may recover). The input stays claimed meanwhile; on shutdown the
+    /// last error is returned and the file stays in `work/` for the next start.
+    fn retrying<T>(
+        &self,
+        claim: &Claim,
+        mut write: impl FnMut() -> Result<T, SpoolError>,
+    ) -> Result<T, SpoolError> {
+        let mut delay = FIRST_RETRY;
+        loop {
+            match write() {
+                Ok(value) => return Ok(value),
+                Err(e) if self.stop.is_cancelled() => return Err(e),
+                Err(e) => {
+                    tracing::error!(
+                        file = %claim.name.to_string_lossy(),
+                        retry_in_ms = delay.as_millis() as u64,
+                        "cannot write outcome, input kept in work/: {e}"
+                    );
+                    let until = Instant::now() + delay;
+                    while Instant::now() < until && !self.stop.is_cancelled() {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                    delay = (delay * 2).min(MAX_RETRY);
+                }
+            }
+        }
     }
 
     fn analyse(&self, claim: &Claim) -> Result<ingest_abi::ArticleResult, InputError> {

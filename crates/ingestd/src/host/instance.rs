@@ -6,6 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use ingest_abi::ffi::{
     IngestBuffer, IngestCall, IngestHostApi, IngestStr, LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARN,
@@ -24,6 +25,11 @@ pub enum CallError {
     Panicked(String),
     /// The plugin stopped because the call was cancelled.
     Cancelled,
+    /// The plugin ran past its time limit; whatever it returned is discarded.
+    TimedOut {
+        /// The limit, in milliseconds.
+        limit_ms: u64,
+    },
 }
 
 impl CallError {
@@ -33,14 +39,18 @@ impl CallError {
             Self::Failed(_) => "error",
             Self::Panicked(_) => "panic",
             Self::Cancelled => "cancelled",
+            Self::TimedOut { .. } => "timeout",
         }
     }
 
     /// The message recorded in the result's `errors`.
-    pub fn message(&self) -> &str {
+    pub fn message(&self) -> String {
         match self {
-            Self::Failed(m) | Self::Panicked(m) => m,
-            Self::Cancelled => "the call was cancelled",
+            Self::Failed(m) | Self::Panicked(m) => m.clone(),
+            Self::Cancelled => "the call was cancelled".to_owned(),
+            Self::TimedOut { limit_ms } => {
+                format!("took longer than its time limit of {limit_ms} ms (timeout_ms)")
+            }
         }
     }
 }
@@ -50,16 +60,29 @@ struct HostData {
     plugin: String,
 }
 
-/// The per-call state behind the opaque `IngestCall` handle.
+/// The per-call state behind the opaque `IngestCall` handle: what `is_cancelled` answers from.
 #[derive(Debug, Default)]
 pub struct CallState {
+    /// Set when someone asks the call to stop.
     cancelled: AtomicBool,
+    /// The call's time limit; past it, `is_cancelled` says yes.
+    deadline: Option<Instant>,
 }
 
 impl CallState {
+    /// A call that should stop at `deadline`, if one is given.
+    pub fn with_deadline(deadline: Option<Instant>) -> Self {
+        Self { cancelled: AtomicBool::new(false), deadline }
+    }
+
     /// Asks the plugin to stop this call at its next check.
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// True once cancelled or past the deadline.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed) || self.deadline.is_some_and(|d| Instant::now() >= d)
     }
 }
 
@@ -88,7 +111,7 @@ unsafe extern "C" fn host_is_cancelled(call: *const IngestCall) -> i32 {
     }
     // SAFETY: the handle is the `CallState` passed to the `process` call in progress.
     let state = unsafe { &*call.cast::<CallState>() };
-    i32::from(state.cancelled.load(Ordering::Relaxed))
+    i32::from(state.is_cancelled())
 }
 
 /// One live instance of a plugin.

@@ -7,7 +7,7 @@ mod instance;
 mod library;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
 use ingest_abi::{ArticleResult, Document, PluginReport, RESULT_SCHEMA, ResultError, Stats};
@@ -76,6 +76,8 @@ pub struct LoadedPlugin {
     pub name: String,
     /// The live instance.
     pub instance: PluginInstance,
+    /// The per-document time limit, if configured.
+    pub timeout: Option<Duration>,
 }
 
 /// The configured plugins in run order.
@@ -108,7 +110,8 @@ impl Pipeline {
             let settings = serde_json::to_value(&entry.config).expect("TOML tables map to JSON");
             let instance = PluginInstance::create(library, &settings, &state_dir)?;
             tracing::debug!(plugin = %entry.name, path = %path.display(), "plugin loaded");
-            plugins.push(LoadedPlugin { name: entry.name.clone(), instance });
+            let timeout = entry.timeout_ms.map(Duration::from_millis);
+            plugins.push(LoadedPlugin { name: entry.name.clone(), instance, timeout });
         }
         Ok(Self { plugins })
     }
@@ -128,8 +131,13 @@ impl Pipeline {
             let library = plugin.instance.library();
             let input = serde_json::to_vec(&document).expect("a Document always serialises");
             let started = Instant::now();
-            let outcome = plugin.instance.process(&input, &CallState::default());
-            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            let call = CallState::with_deadline(plugin.timeout.map(|t| started + t));
+            let mut outcome = plugin.instance.process(&input, &call);
+            let elapsed = started.elapsed();
+            if let Some(limit) = plugin.timeout.filter(|limit| elapsed > *limit) {
+                outcome = Err(CallError::TimedOut { limit_ms: limit.as_millis() as u64 });
+            }
+            let ms = elapsed.as_secs_f64() * 1000.0;
             let error = |kind: &str, message: String| ResultError {
                 plugin: Some(plugin.name.clone()),
                 kind: kind.to_owned(),
@@ -145,7 +153,7 @@ impl Pipeline {
                 },
                 Err(e) => {
                     tracing::warn!(plugin = %plugin.name, file = %document.source.name, kind = e.kind(), "{}", e.message());
-                    errors.push(error(e.kind(), e.message().to_owned()));
+                    errors.push(error(e.kind(), e.message()));
                 }
             }
         }
