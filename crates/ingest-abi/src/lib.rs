@@ -28,9 +28,7 @@ pub mod sdk;
 pub mod types;
 
 pub use sdk::{Call, Host, Level, Plugin, PluginError};
-pub use types::{
-    ArticleResult, Document, PluginReport, RESULT_SCHEMA, ResultError, Source, Span, Stats,
-};
+pub use types::{ArticleResult, Document, PluginReport, RESULT_SCHEMA, ResultError, Source, Span, Stats};
 
 /// Exports a [`Plugin`] implementation as an ingestd plugin library.
 ///
@@ -46,10 +44,8 @@ macro_rules! export_plugin {
     ($plugin:ty) => {
         /// The ingestd plugin entry point: returns this library's static descriptor.
         #[unsafe(no_mangle)]
-        pub extern "C" fn ingest_plugin_descriptor() -> *const $crate::ffi::IngestPluginDescriptor
-        {
-            static DESCRIPTOR: $crate::ffi::IngestPluginDescriptor =
-                $crate::sdk::descriptor::<$plugin>();
+        pub extern "C" fn ingest_plugin_descriptor() -> *const $crate::ffi::IngestPluginDescriptor {
+            static DESCRIPTOR: $crate::ffi::IngestPluginDescriptor = $crate::sdk::descriptor::<$plugin>();
             &DESCRIPTOR
         }
     };

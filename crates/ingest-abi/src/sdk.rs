@@ -15,8 +15,8 @@ use serde::de::DeserializeOwned;
 
 use crate::ffi::{
     ABI_MAGIC, ABI_MAJOR, ABI_MINOR, FLAG_THREAD_SAFE, IngestBuffer, IngestCall, IngestHostApi,
-    IngestPluginDescriptor, IngestStr, LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_TRACE, LOG_WARN,
-    STATUS_CANCELLED, STATUS_ERROR, STATUS_OK, STATUS_PANIC,
+    IngestPluginDescriptor, IngestStr, LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_TRACE, LOG_WARN, STATUS_CANCELLED,
+    STATUS_ERROR, STATUS_OK, STATUS_PANIC,
 };
 use crate::types::Document;
 
@@ -212,8 +212,8 @@ unsafe extern "C" fn create<P: Plugin>(
         // SAFETY: the host passes bytes valid for the duration of this call.
         let config_bytes = unsafe { config_json.as_bytes() };
         let config_bytes = if config_bytes.is_empty() { b"{}".as_slice() } else { config_bytes };
-        let config: P::Config = serde_json::from_slice(config_bytes)
-            .map_err(|e| PluginError::Config(e.to_string()))?;
+        let config: P::Config =
+            serde_json::from_slice(config_bytes).map_err(|e| PluginError::Config(e.to_string()))?;
         let plugin = P::create(config, &host)?;
         Ok(Box::new(Instance { plugin, host }))
     }));
@@ -254,8 +254,7 @@ unsafe extern "C" fn process<P: Plugin>(
             .map_err(|e| PluginError::failed(format_args!("invalid document JSON: {e}")))?;
         let call = Call { host: &instance.host, call };
         let out = instance.plugin.process(&document, &call)?;
-        serde_json::to_vec(&out)
-            .map_err(|e| PluginError::failed(format_args!("cannot encode result: {e}")))
+        serde_json::to_vec(&out).map_err(|e| PluginError::failed(format_args!("cannot encode result: {e}")))
     }));
     let (status, bytes) = match outcome {
         Ok(Ok(json)) => (STATUS_OK, json),
