@@ -181,13 +181,36 @@ unsafe fn write_out(out: *mut IngestBuffer, bytes: Vec<u8>) {
     }
 }
 
+std::thread_local! {
+    /// Where the last panic on this thread happened, recorded by the SDK's panic hook.
+    static PANIC_LOCATION: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Replaces the default panic hook of this library's copy of `std` (a `cdylib` links its
+/// own) with one that prints nothing and records where the panic happened: every panic in a
+/// trampoline is caught and reported to the host with its message and location, so the
+/// host's log stays one line per failure instead of a backtrace on stderr.
+fn install_quiet_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+            PANIC_LOCATION.with(|cell| *cell.borrow_mut() = location);
+        }));
+    });
+}
+
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
+    let message = if let Some(s) = payload.downcast_ref::<&str>() {
         format!("plugin panicked: {s}")
     } else if let Some(s) = payload.downcast_ref::<String>() {
         format!("plugin panicked: {s}")
     } else {
         "plugin panicked".to_owned()
+    };
+    match PANIC_LOCATION.with(|cell| cell.borrow_mut().take()) {
+        Some(location) => format!("{message} (at {location})"),
+        None => message,
     }
 }
 
@@ -204,6 +227,7 @@ unsafe extern "C" fn create<P: Plugin>(
     instance: *mut *mut c_void,
     error: *mut IngestBuffer,
 ) -> i32 {
+    install_quiet_panic_hook();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         if host.is_null() || instance.is_null() {
             return Err(PluginError::failed("create called with a null pointer"));

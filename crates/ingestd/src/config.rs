@@ -82,6 +82,22 @@ impl Default for WatchConfig {
     }
 }
 
+/// The `[metrics]` table: the optional HTTP endpoint for Prometheus and health checks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Serve `/metrics` and `/healthz`. Off by default: nothing listens unless asked.
+    pub enabled: bool,
+    /// Address to listen on; keep it on loopback unless a firewall guards it.
+    pub listen: std::net::SocketAddr,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self { enabled: false, listen: std::net::SocketAddr::from(([127, 0, 0, 1], 9464)) }
+    }
+}
+
 /// One `[[plugins]]` entry.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -155,8 +171,13 @@ pub struct Config {
     pub max_crashes: u32,
     /// A folder searched for plugin libraries after the executable's own folder.
     pub plugin_dir: Option<PathBuf>,
+    /// Log level filter (`error`, `warn`, `info`, `debug`, `trace`, or a `tracing` directive
+    /// such as `ingestd=debug`); the `RUST_LOG` environment variable wins over it.
+    pub log_level: String,
     /// How arrivals are detected.
     pub watch: WatchConfig,
+    /// The optional metrics endpoint.
+    pub metrics: MetricsConfig,
     /// The plugins, in the order they run; each sees the results of those before it.
     pub plugins: Vec<PluginConfig>,
 }
@@ -174,7 +195,9 @@ impl Default for Config {
             max_bytes: 16 * 1024 * 1024,
             max_crashes: 3,
             plugin_dir: None,
+            log_level: "info".into(),
             watch: WatchConfig::default(),
+            metrics: MetricsConfig::default(),
             plugins: standard_plugins(),
         }
     }
@@ -282,6 +305,9 @@ impl Config {
         }
         if self.max_bytes == 0 {
             return Err(invalid("max_bytes", "must be greater than 0"));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log_level).is_err() {
+            return Err(invalid("log_level", "is not a valid level or tracing directive (e.g. \"info\")"));
         }
         if self.max_crashes == 0 {
             return Err(invalid("max_crashes", "must be at least 1"));

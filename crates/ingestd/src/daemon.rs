@@ -1,45 +1,154 @@
-//! `ingestd run`: wires discovery, the worker pool and shutdown together.
+//! `ingestd run`: wires discovery, the worker pool, reloads and shutdown together.
 //!
-//! The shutdown future is injected (a [`CancellationToken`]), so the binary ties it to
-//! signals and tests can drive it. On shutdown, discovery stops handing out names at once;
-//! documents already claimed finish and are committed; unclaimed files stay in the inbox
-//! untouched. Nothing is ever half-written.
+//! The stop signals are injected ([`CancellationToken`] for shutdown, a channel for reload
+//! requests), so the binary ties them to signals and tests can drive them. On shutdown,
+//! discovery stops handing out names at once; documents already claimed finish and are
+//! committed; unclaimed files stay in the inbox untouched. Nothing is ever half-written.
+//!
+//! A reload re-reads the configuration and checks it (plugins are created on a scratch state
+//! folder, which validates their settings) while the running generation goes on; only a
+//! valid configuration replaces it: the old generation drains, its plugins are destroyed,
+//! the new ones are created. An invalid one is logged and ignored.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use anyhow::Context;
 use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::config::{Config, WatchMode};
-use crate::discovery::{self, Discovery};
+use crate::config::{Config, Overrides, WatchMode};
+use crate::discovery::{self, Discovery, EntryKind};
 use crate::host::Pipeline;
+use crate::metrics::Metrics;
+use crate::service;
 use crate::spool::{Claim, Spool};
 use crate::watch::{Hint, watch_inbox};
 use crate::worker::Worker;
 
 /// Capacity of the file-event channel; past it, events collapse into one rescan.
 const HINT_CAPACITY: usize = 4096;
+/// The discovery loop turns at least this often, so health reflects a live loop.
+const MAX_IDLE: Duration = Duration::from_secs(1);
 
-/// Everything `run` needs, loaded and checked before the first file is touched.
+/// Where the configuration comes from, so a reload can read it again.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSource {
+    /// `--config`, if given.
+    pub path: Option<PathBuf>,
+    /// Folder overrides from the command line.
+    pub overrides: Overrides,
+}
+
+impl ConfigSource {
+    /// Reads the configuration.
+    pub fn load(&self) -> Result<crate::config::Loaded, crate::config::ConfigError> {
+        Config::load(self.path.as_deref(), &self.overrides)
+    }
+}
+
+/// Creates every plugin on a scratch state folder and destroys it again: validates plugin
+/// settings without touching the real state (used by `check-config` and reloads).
+pub fn validate_plugins(config: &Config) -> anyhow::Result<()> {
+    let scratch = tempfile::tempdir().context("cannot create a temporary state folder")?;
+    Pipeline::load(config, scratch.path())?;
+    Ok(())
+}
+
+/// Runs the daemon until `shutdown`, replacing its configuration on each message on
+/// `reloads` (SIGHUP, or a change of the config file).
+pub async fn serve(
+    source: ConfigSource,
+    config: Config,
+    shutdown: CancellationToken,
+    mut reloads: mpsc::Receiver<()>,
+) -> anyhow::Result<()> {
+    let metrics = Arc::new(Metrics::default());
+    if config.metrics.enabled {
+        let server = service::serve_metrics(config.metrics.listen, metrics.clone(), shutdown.clone()).await?;
+        tokio::spawn(server);
+    }
+    tokio::spawn(service::watchdog(metrics.clone(), shutdown.clone()));
+
+    let mut config = config;
+    let mut daemon = Daemon::new(config.clone(), metrics.clone(), &shutdown)?;
+    loop {
+        let generation = shutdown.child_token();
+        let mut running = tokio::spawn(daemon.run(generation.clone()));
+        let next = loop {
+            tokio::select! {
+                finished = &mut running => {
+                    service::stopping();
+                    return finished.context("the daemon task failed")?;
+                }
+                Some(()) = reloads.recv() => {
+                    // Editors write in several steps: let them finish, then reload once.
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    while reloads.try_recv().is_ok() {}
+                    service::reloading();
+                    match reload(&source).await {
+                        Ok(new) => break new,
+                        Err(e) => {
+                            tracing::error!("reload refused, the running configuration stays: {e:#}");
+                            service::ready();
+                        }
+                    }
+                }
+            }
+        };
+        tracing::info!("reloading: finishing documents in flight");
+        generation.cancel();
+        running.await.context("the daemon task failed")??;
+        // The old plugins are destroyed (they were owned by the finished run) before the new
+        // ones open the same state.
+        daemon = match Daemon::new(next.clone(), metrics.clone(), &shutdown) {
+            Ok(d) => {
+                config = next;
+                tracing::info!("configuration reloaded");
+                d
+            }
+            Err(e) => {
+                tracing::error!("reload failed, restoring the previous configuration: {e:#}");
+                Daemon::new(config.clone(), metrics.clone(), &shutdown)?
+            }
+        };
+    }
+}
+
+/// Reads and validates the configuration again, off the async threads.
+async fn reload(source: &ConfigSource) -> anyhow::Result<Config> {
+    let source = source.clone();
+    tokio::task::spawn_blocking(move || {
+        let loaded = source.load()?;
+        validate_plugins(&loaded.config)?;
+        Ok(loaded.config)
+    })
+    .await
+    .context("the reload task failed")?
+}
+
+/// One generation of the daemon: a configuration, its folders and its plugins.
 pub struct Daemon {
     config: Config,
     worker: Arc<Worker>,
+    metrics: Arc<Metrics>,
 }
 
 impl Daemon {
     /// Creates the folders and loads the plugins. Errors name the folder or plugin involved.
-    /// `shutdown` is the token [`Daemon::run`] will be stopped with.
-    pub fn new(config: Config, shutdown: &CancellationToken) -> anyhow::Result<Self> {
+    /// `shutdown` stops retries of failing spool writes (the process is going away).
+    pub fn new(config: Config, metrics: Arc<Metrics>, shutdown: &CancellationToken) -> anyhow::Result<Self> {
         let spool = Spool::open(&config)?;
         let pipeline = Pipeline::load(&config, &config.state.join("plugins"))?;
-        let worker = Arc::new(Worker::new(spool, pipeline, config.max_bytes, shutdown.clone()));
-        Ok(Self { config, worker })
+        let worker =
+            Arc::new(Worker::new(spool, pipeline, config.max_bytes, shutdown.clone(), metrics.clone()));
+        Ok(Self { config, worker, metrics })
     }
 
-    /// Runs until `shutdown` is cancelled, then lets in-flight documents finish.
-    pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+    /// Runs until `stop` is cancelled, then lets in-flight documents finish.
+    pub async fn run(self, stop: CancellationToken) -> anyhow::Result<()> {
         let workers = self.config.worker_count();
         let permits = Arc::new(Semaphore::new(workers));
         let tracker = TaskTracker::new();
@@ -49,7 +158,10 @@ impl Daemon {
         let overflow = Arc::new(Notify::new());
         let _watch = match self.config.watch.mode {
             WatchMode::Native => Some(watch_inbox(&spool.inbox, tx, overflow.clone()).map_err(|e| {
-                anyhow::anyhow!("cannot watch inbox {}: {e} (set [watch] mode = \"poll\" on filesystems without file events)", spool.inbox.display())
+                anyhow::anyhow!(
+                    "cannot watch inbox {}: {e} (set [watch] mode = \"poll\" on filesystems without file events)",
+                    spool.inbox.display()
+                )
             })?),
             WatchMode::Poll => None,
         };
@@ -65,32 +177,42 @@ impl Daemon {
             "ingestd started"
         );
 
-        self.resume_leftovers(&spool, &permits, &tracker, &shutdown).await?;
+        self.resume_leftovers(&spool, &permits, &tracker, &stop).await?;
 
         let mut discovery = Discovery::new(
             spool.inbox.clone(),
             self.config.watch.mode,
             Duration::from_millis(self.config.watch.settle_ms),
         );
-        let mut next_scan = Instant::now();
-        while !shutdown.is_cancelled() {
+        rescan(&mut discovery, &self.metrics).await;
+        let mut next_scan = Instant::now() + scan_every;
+        service::ready();
+
+        while !stop.is_cancelled() {
+            self.metrics.loop_turned();
+            self.metrics.set_ready_queue(discovery.ready_len());
             if Instant::now() >= next_scan || discovery.wants_rescan() {
-                rescan(&mut discovery).await;
+                rescan(&mut discovery, &self.metrics).await;
                 next_scan = Instant::now() + scan_every;
             }
-            let wake = discovery.next_deadline().map_or(next_scan, |d| d.min(next_scan));
+            let wake = discovery
+                .next_deadline()
+                .map_or(next_scan, |d| d.min(next_scan))
+                .min(Instant::now() + MAX_IDLE);
             tokio::select! {
                 biased;
-                () = shutdown.cancelled() => break,
+                () = stop.cancelled() => break,
                 permit = permits.clone().acquire_owned(), if discovery.has_ready() => {
                     let permit = permit.expect("the semaphore is never closed");
                     let Some(name) = discovery.next_ready() else { continue };
                     let worker = self.worker.clone();
                     tracker.spawn_blocking(move || {
                         let _permit = permit;
-                        match worker.claim_and_handle(&name) {
-                            Ok(_) => {}
-                            Err(e) => tracing::error!(file = %name.to_string_lossy(), "left in the spool for a retry at next start: {e}"),
+                        if let Err(e) = worker.claim_and_handle(&name) {
+                            tracing::error!(
+                                file = %name.to_string_lossy(),
+                                "left in the spool for a retry at next start: {e}"
+                            );
                         }
                     });
                 }
@@ -123,9 +245,7 @@ impl Daemon {
         tracing::info!("stopped");
         Ok(())
     }
-}
 
-impl Daemon {
     /// Files a crash left in `work/` come first. Files already resumed after an earlier crash
     /// are suspects: they run one at a time, so a file that crashes the daemon again is
     /// identified alone and, after `max_crashes`, refused as a poison pill.
@@ -134,7 +254,7 @@ impl Daemon {
         spool: &Spool,
         permits: &Arc<Semaphore>,
         tracker: &TaskTracker,
-        shutdown: &CancellationToken,
+        stop: &CancellationToken,
     ) -> anyhow::Result<()> {
         let leftovers = spool.leftovers()?;
         if leftovers.is_empty() {
@@ -146,7 +266,7 @@ impl Daemon {
         for claim in suspects.into_iter().chain(fresh) {
             let crashes = spool.resumptions(&claim) + 1;
             let suspect = crashes > 1;
-            let Some(permit) = acquire(permits, shutdown).await else {
+            let Some(permit) = acquire(permits, stop).await else {
                 break;
             };
             let worker = self.worker.clone();
@@ -159,8 +279,11 @@ impl Daemon {
                     }
                 } else if let Err(e) = worker.spool().record_resumption(&claim, crashes) {
                     tracing::error!(file = %claim.name.to_string_lossy(), "not resumed until the next start: {e}");
-                } else {
-                    handle_claim(&worker, &claim);
+                } else if let Err(e) = worker.handle(&claim) {
+                    tracing::error!(
+                        file = %claim.name.to_string_lossy(),
+                        "left in the spool for a retry at next start: {e}"
+                    );
                 }
             });
             if suspect {
@@ -174,26 +297,30 @@ impl Daemon {
 /// Waits for a worker slot, or `None` on shutdown.
 async fn acquire(
     permits: &Arc<Semaphore>,
-    shutdown: &CancellationToken,
+    stop: &CancellationToken,
 ) -> Option<tokio::sync::OwnedSemaphorePermit> {
     tokio::select! {
         biased;
-        () = shutdown.cancelled() => None,
+        () = stop.cancelled() => None,
         permit = permits.clone().acquire_owned() => permit.ok(),
     }
 }
 
-fn handle_claim(worker: &Worker, claim: &Claim) {
-    if let Err(e) = worker.handle(claim) {
-        tracing::error!(file = %claim.name.to_string_lossy(), "left in the spool for a retry at next start: {e}");
-    }
-}
-
 /// A full scan of the inbox, off the async threads.
-async fn rescan(discovery: &mut Discovery) {
+async fn rescan(discovery: &mut Discovery, metrics: &Metrics) {
     let inbox = discovery.inbox().to_owned();
     match tokio::task::spawn_blocking(move || discovery::scan(&inbox)).await {
-        Ok(Ok(entries)) => discovery.on_scan(entries, Instant::now(), SystemTime::now()),
+        Ok(Ok(entries)) => {
+            let oldest = entries
+                .iter()
+                .filter_map(|(_, kind)| match kind {
+                    EntryKind::File { mtime, .. } => Some(*mtime),
+                    EntryKind::Other => None,
+                })
+                .min();
+            metrics.set_inbox(entries.len(), oldest);
+            discovery.on_scan(entries, Instant::now(), SystemTime::now());
+        }
         Ok(Err(e)) => tracing::error!(inbox = %discovery.inbox().display(), "cannot scan inbox: {e}"),
         Err(e) => tracing::error!("inbox scan task failed: {e}"),
     }
@@ -201,6 +328,9 @@ async fn rescan(discovery: &mut Discovery) {
 
 /// Looks at the entries named by hints, off the async threads.
 async fn look_at(discovery: &mut Discovery, hints: Vec<Hint>) {
+    if hints.is_empty() {
+        return;
+    }
     let inbox = discovery.inbox().to_owned();
     let looked = tokio::task::spawn_blocking(move || {
         hints

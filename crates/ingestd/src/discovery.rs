@@ -113,6 +113,11 @@ impl Discovery {
         Some(name)
     }
 
+    /// How many names are waiting to be claimed.
+    pub fn ready_len(&self) -> usize {
+        self.ready.len()
+    }
+
     /// True when names are waiting to be claimed.
     pub fn has_ready(&self) -> bool {
         !self.ready.is_empty()

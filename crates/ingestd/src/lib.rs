@@ -11,7 +11,8 @@
 //! - [`input`]: reading and decoding a claimed file into the [`ingest_abi::Document`] plugins see.
 //! - [`host`]: loading plugins through the C ABI and running a document through them.
 //! - [`worker`]: one document's journey through all of the above.
-//! - [`daemon`] and [`oneshot`]: the `run` and `process` commands.
+//! - [`daemon`] and [`oneshot`]: the `run` and `process` commands; [`status`]: `status`.
+//! - [`metrics`] and [`service`]: counters, health, Prometheus endpoint, systemd notifications.
 //!
 //! The daemon depends on no plugin: plugins are files named in the configuration.
 
@@ -20,7 +21,10 @@ pub mod daemon;
 pub mod discovery;
 pub mod host;
 pub mod input;
+pub mod metrics;
 pub mod oneshot;
+pub mod service;
 pub mod spool;
+pub mod status;
 pub mod watch;
 pub mod worker;

@@ -1,13 +1,18 @@
-//! The `ingestd` binary: parses flags, sets up logging, and calls into the library.
+//! The `ingestd` binary: parses flags, sets up logging and signals, and calls into the library.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use ingestd::config::{Config, Overrides};
+use ingestd::daemon::{self, ConfigSource};
 use ingestd::host::{self, Pipeline};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Watches an inbox folder for news articles and writes one JSON analysis per article.
 #[derive(Debug, Parser)]
@@ -17,7 +22,7 @@ struct Cli {
     /// then built-in defaults].
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Log line format on stderr.
+    /// Log line format on stderr (under systemd, text goes to the journal with fields).
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
     #[command(subcommand)]
@@ -34,7 +39,7 @@ enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the daemon in the foreground until SIGINT or SIGTERM.
+    /// Run the daemon in the foreground until SIGINT or SIGTERM; SIGHUP reloads.
     Run {
         #[command(flatten)]
         folders: Folders,
@@ -53,9 +58,14 @@ enum Command {
     Plugins,
     /// Check the configuration file and the plugins' settings, then exit.
     CheckConfig,
+    /// Show the spool: backlog, in flight, failed, and the newest results.
+    Status {
+        #[command(flatten)]
+        folders: Folders,
+    },
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 struct Folders {
     /// Inbox folder (overrides the file).
     #[arg(long, value_name = "DIR")]
@@ -68,19 +78,33 @@ struct Folders {
     state: Option<PathBuf>,
 }
 
-fn init_logging(format: LogFormat) {
+impl From<Folders> for Overrides {
+    fn from(f: Folders) -> Self {
+        Overrides { inbox: f.inbox, outbox: f.outbox, state: f.state }
+    }
+}
+
+fn init_logging(format: LogFormat, level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let registry = tracing_subscriber::registry().with(filter);
+    // Under systemd stderr is the journal: send structured fields instead of text.
+    if matches!(format, LogFormat::Text)
+        && std::env::var_os("JOURNAL_STREAM").is_some()
+        && let Ok(journald) = tracing_journald::layer()
+    {
+        registry.with(journald).init();
+        return;
+    }
+    let stderr = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
     match format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => registry.with(stderr.with_ansi(std::io::stderr().is_terminal())).init(),
+        LogFormat::Json => registry.with(stderr.json()).init(),
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -91,28 +115,40 @@ fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let overrides = match &cli.command {
+        Command::Run { folders } | Command::Status { folders } => Overrides {
+            inbox: folders.inbox.clone(),
+            outbox: folders.outbox.clone(),
+            state: folders.state.clone(),
+        },
+        _ => Overrides::default(),
+    };
+    let source = ConfigSource { path: cli.config.clone(), overrides };
+    let loaded = source.load()?;
+    init_logging(cli.log_format, &loaded.config.log_level);
     match cli.command {
-        Command::Run { folders } => {
-            let overrides = Overrides { inbox: folders.inbox, outbox: folders.outbox, state: folders.state };
-            let loaded = Config::load(cli.config.as_deref(), &overrides)?;
-            run(loaded.config)
-        }
+        Command::Run { .. } => run(source, loaded.config, loaded.path),
         Command::Process { state, paths } => {
-            let loaded = Config::load(cli.config.as_deref(), &Overrides::default())?;
             let temporary = tempfile::tempdir().context("cannot create a temporary state folder")?;
             let state = state.unwrap_or_else(|| temporary.path().to_owned());
             let pipeline = Pipeline::load(&loaded.config, &state.join("plugins"))?;
             let files = ingestd::oneshot::expand(&paths).context("cannot list input folder")?;
+            let bar = indicatif::ProgressBar::new(files.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} eta {eta} {msg}")
+                    .expect("the template is valid"),
+            );
             let failed = ingestd::oneshot::process(
                 &pipeline,
                 &files,
                 loaded.config.max_bytes,
                 &mut std::io::stdout().lock(),
+                &mut |_| bar.inc(1),
             )?;
+            bar.finish_and_clear();
             Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Plugins => {
-            let loaded = Config::load(cli.config.as_deref(), &Overrides::default())?;
             for (entry, library) in loaded.config.enabled_plugins().zip(host::open_all(&loaded.config)?) {
                 let (major, minor) = library.abi;
                 println!(
@@ -125,19 +161,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::CheckConfig => {
-            let loaded = Config::load(cli.config.as_deref(), &Overrides::default())?;
-            // Creating each plugin validates its settings; a scratch state keeps the real one untouched.
-            let scratch = tempfile::tempdir().context("cannot create a temporary state folder")?;
-            Pipeline::load(&loaded.config, scratch.path())?;
+            daemon::validate_plugins(&loaded.config)?;
             let source =
                 loaded.path.map_or_else(|| "built-in defaults".to_owned(), |p| p.display().to_string());
             println!("{source}: ok ({} plugins)", loaded.config.enabled_plugins().count());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Status { .. } => {
+            print!("{}", ingestd::status::report(&loaded.config)?);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-fn run(config: Config) -> anyhow::Result<ExitCode> {
+fn run(source: ConfigSource, config: Config, config_path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(config.worker_count() + 8)
@@ -146,23 +183,59 @@ fn run(config: Config) -> anyhow::Result<ExitCode> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         let shutdown = CancellationToken::new();
-        let daemon = ingestd::daemon::Daemon::new(config, &shutdown)?;
-        tokio::spawn(stop_on_signals(shutdown.clone()));
-        daemon.run(shutdown).await?;
+        let (reload_tx, reloads) = mpsc::channel(1);
+        tokio::spawn(handle_signals(shutdown.clone(), reload_tx.clone()));
+        let _config_watch = config_path.as_deref().and_then(|p| watch_config(p, reload_tx));
+        daemon::serve(source, config, shutdown, reloads).await?;
         Ok(ExitCode::SUCCESS)
     })
 }
 
-/// First SIGINT/SIGTERM: graceful stop. Second: exit at once (claimed files stay in
-/// `work/` and are resumed at the next start, so nothing is lost).
-async fn stop_on_signals(shutdown: CancellationToken) {
+/// Asks for a reload whenever the configuration file changes (editors often replace it, so
+/// its folder is watched). Without file events, SIGHUP still works.
+fn watch_config(path: &Path, reloads: mpsc::Sender<()>) -> Option<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let path = std::path::absolute(path).ok()?;
+    let (dir, name) = (path.parent()?.to_owned(), path.file_name()?.to_owned());
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        let relevant = matches!(event.kind, notify::EventKind::Create(_) | notify::EventKind::Modify(_))
+            && event.paths.iter().any(|p| p.file_name() == Some(name.as_os_str()));
+        if relevant {
+            // A reload already pending covers this change too.
+            let _ = reloads.try_send(());
+        }
+    })
+    .ok()?;
+    match watcher.watch(&dir, notify::RecursiveMode::NonRecursive) {
+        Ok(()) => Some(watcher),
+        Err(e) => {
+            tracing::warn!(config = %path.display(), "not watching the config file for changes (SIGHUP still reloads): {e}");
+            None
+        }
+    }
+}
+
+/// SIGHUP: reload. First SIGINT/SIGTERM: graceful stop. Second: exit at once (claimed files
+/// stay in `work/` and are resumed at the next start, so nothing is lost).
+async fn handle_signals(shutdown: CancellationToken, reloads: mpsc::Sender<()>) {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
     else {
         tracing::error!("cannot install signal handlers");
         return;
     };
-    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+    loop {
+        tokio::select! {
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+            _ = hup.recv() => {
+                tracing::info!("SIGHUP: reloading the configuration");
+                let _ = reloads.try_send(());
+            }
+        }
+    }
     tracing::info!("signal received: stopping after documents in flight (signal again to stop now)");
     shutdown.cancel();
     tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }

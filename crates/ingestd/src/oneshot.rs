@@ -29,12 +29,14 @@ pub fn expand(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// Analyses each file and writes one compact JSON result per line to `out`. A file that
-/// cannot be analysed is reported on stderr (naming it) and skipped. Returns how many failed.
+/// cannot be analysed is reported on stderr (naming it) and skipped. `done` is called after
+/// each file (for a progress display). Returns how many failed.
 pub fn process(
     pipeline: &Pipeline,
     files: &[PathBuf],
     max_bytes: u64,
     out: &mut dyn Write,
+    done: &mut dyn FnMut(&Path),
 ) -> std::io::Result<usize> {
     let mut failed = 0;
     for path in files {
@@ -48,6 +50,7 @@ pub fn process(
                 eprintln!("ingestd: {}: {e}", path.display());
             }
         }
+        done(path);
     }
     out.flush()?;
     Ok(failed)

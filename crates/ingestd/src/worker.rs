@@ -5,12 +5,14 @@
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
 use crate::host::Pipeline;
 use crate::input::{self, InputError};
+use crate::metrics::Metrics;
 use crate::spool::{Claim, Spool, SpoolError, now_rfc3339};
 
 /// How a document ended.
@@ -37,12 +39,20 @@ pub struct Worker {
     max_bytes: u64,
     /// Cancelled on shutdown: stops retrying spool writes (the claim stays in `work/`).
     stop: CancellationToken,
+    /// Counts outcomes and plugin times.
+    metrics: Arc<Metrics>,
 }
 
 impl Worker {
     /// A worker over these folders and plugins.
-    pub fn new(spool: Spool, pipeline: Pipeline, max_bytes: u64, stop: CancellationToken) -> Self {
-        Self { spool, pipeline, max_bytes, stop }
+    pub fn new(
+        spool: Spool,
+        pipeline: Pipeline,
+        max_bytes: u64,
+        stop: CancellationToken,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        Self { spool, pipeline, max_bytes, stop, metrics }
     }
 
     /// The folders.
@@ -60,10 +70,24 @@ impl Worker {
 
     /// Handles a claimed file until it has exactly one outcome, and logs that outcome.
     pub fn handle(&self, claim: &Claim) -> Result<Outcome, SpoolError> {
+        self.metrics.document_started();
+        let outcome = self.settle(claim);
+        self.metrics.document_finished(match &outcome {
+            Ok(Outcome::Done(_)) => Some("done"),
+            Ok(Outcome::Failed(_)) => Some("failed"),
+            Ok(Outcome::NotClaimed) | Err(_) => None,
+        });
+        outcome
+    }
+
+    fn settle(&self, claim: &Claim) -> Result<Outcome, SpoolError> {
         let started = Instant::now();
         let file = claim.name.to_string_lossy();
         let outcome = match self.analyse(claim) {
-            Ok(result) => Outcome::Done(self.retrying(claim, || self.spool.commit(claim, &result))?),
+            Ok(result) => {
+                self.metrics.observe_result(&result);
+                Outcome::Done(self.retrying(claim, || self.spool.commit(claim, &result))?)
+            }
             Err(e) => {
                 tracing::warn!(file = %file, kind = e.kind(), "failed: {e}");
                 Outcome::Failed(self.retrying(claim, || self.spool.fail(claim, e.kind(), &e.to_string()))?)

@@ -326,6 +326,11 @@ impl Env {
 
     /// Starts `ingestd run --config <config>` in the temp dir.
     pub fn start(&self, config: &Path) -> Daemon {
+        self.start_with_env(config, &[])
+    }
+
+    /// Like [`Env::start`], with extra environment variables for the daemon.
+    pub fn start_with_env(&self, config: &Path, vars: &[(&str, &str)]) -> Daemon {
         let stdout = self.path("daemon.stdout");
         let stderr = self.path("daemon.stderr");
         let child = self
@@ -334,6 +339,7 @@ impl Env {
             .arg("--config")
             .arg(config)
             .env("RUST_LOG", "info,ingestd=debug")
+            .envs(vars.iter().copied())
             .stdout(fs::File::create(&stdout).expect("stdout file"))
             .stderr(fs::File::create(&stderr).expect("stderr file"))
             .spawn()

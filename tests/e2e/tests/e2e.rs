@@ -9,5 +9,6 @@ mod abi;
 mod cli;
 mod faults;
 mod seeds;
+mod service;
 mod shutdown;
 mod spool;
