@@ -209,7 +209,7 @@ mod tests {
             .iter()
             .map(|s| Span { start: s.start, end: s.end })
             .collect();
-        let mentions = recognise(text, &spans, None, &g);
+        let mentions = recognise(text, &spans, None, &g, &crate::tagger::Tagger::builtin().unwrap());
         group(&mentions, &g)
     }
 

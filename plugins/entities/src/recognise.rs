@@ -1,38 +1,38 @@
-//! [`recognise`]: text → typed [`Mention`]s. **This module is the seam for the trained
-//! tagger** (issue 7): anything that returns the same `Mention`s can replace it, and
-//! grouping, salience and the result shape stay as they are.
+//! [`recognise`]: text → typed [`Mention`]s, from the trained tagger ([`crate::tagger`]).
 //!
-//! The rule-based version:
+//! 1. Each host sentence is tokenised as the tagger was trained (`ingest_text` tokens,
+//!    possessive "'s" split off) and tagged with BIO tags. A title-case headline ("Trump
+//!    Hails Productive Dialogue with Putin") is shown to the tagger truecased: a word
+//!    keeps its capital only if the article capitalises it mid-sentence elsewhere or a
+//!    list knows it as a name, so "Hails" and "Dialogue" are not read as names.
+//! 2. Each BIO span becomes a mention with code-point offsets.
+//! 3. A capitalised function word starting a sentence is dropped from a span ("Despite
+//!    Trump"); a name in the curated lists (`aliases.txt`, `org_names.txt`) takes the
+//!    list's type ("Kremlin", "White House": ORG), with [`Evidence::Known`].
+//! 4. **Titles become roles**, and a person title makes the name PER whatever the tagger
+//!    said, with [`Evidence::Cue`] (the tagger's own types are [`Evidence::Context`]), so
+//!    grouping prefers titled mentions when an entity's mentions disagree. Title words inside the start of a person span or right
+//!    before it ("Canadian Foreign Minister Mélanie Joly", "U.S. Secretary of State Marco
+//!    Rubio", "Sir Keir Starmer", "Mr. Smith") are not part of the mention: they are its
+//!    role ("Foreign Minister", "Secretary of State"; "Sir" only when no other title).
 //!
-//! 1. **Candidates** are maximal runs of capitalised words within a sentence, joined by
-//!    spaces or hyphens, allowing lowercase connectors inside ("Group of Seven", "von der")
-//!    and a full stop after an abbreviated title ("Mr. Smith"). A possessive ends a run
-//!    and is not part of the mention. Weekdays and months end a run.
-//! 2. **Leading function words** ("The", "In", "However") are dropped.
-//! 3. **Titles** are split off ([`crate::titles`]): "Canadian Foreign Minister Mélanie
-//!    Joly" yields the MISC mention "Canadian", the role "Foreign Minister" and the PER
-//!    mention "Mélanie Joly".
-//! 4. **Capitals by position are not evidence.** A word that is capitalised only because it
-//!    starts a sentence or a quotation, or any word of a title-case headline, is kept only
-//!    when a list knows it or the article capitalises it elsewhere mid-sentence ("Putin
-//!    said" is kept, "Anticipating further" is not).
-//! 5. Runs of title words alone, single letters and function words are dropped; the rest
-//!    are typed by [`crate::classify`].
-
-use std::collections::HashSet;
+//! Grouping, salience and the result shape ([`crate::group`], [`crate::salience`],
+//! [`crate::result`]) work on these mentions as they did on the rule-based ones.
 
 use ingest_abi::Span;
+use ingest_text::fold;
 
-use crate::classify::{Candidate, Evidence, classify};
+use crate::classify::Evidence;
 use crate::gazetteer::Gazetteer;
-use crate::pieces::{Gap, Piece, pieces};
 use crate::result::EntityType;
-use crate::titles::split_title;
+use crate::tagger::Tagger;
+use crate::tagger::decode::spans;
+use crate::tagger::tokens::{Tok, sentence_tokens};
 
 /// One occurrence of a name, typed, before grouping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
-    /// The text covered (titles and possessive excluded).
+    /// The text covered (titles excluded).
     pub text: String,
     /// [`Mention::text`] folded and single-spaced: the grouping key.
     pub key: String,
@@ -40,9 +40,10 @@ pub struct Mention {
     pub start: usize,
     /// One past the last code point.
     pub end: usize,
-    /// The type the rules gave this occurrence.
+    /// The type the tagger gave this occurrence.
     pub kind: EntityType,
-    /// How the type was decided.
+    /// How the type was decided: [`Evidence::Known`] from a list, [`Evidence::Cue`] from a
+    /// person title before it, else [`Evidence::Context`] (the tagger's decision).
     pub evidence: Evidence,
     /// A title written before it ("President"), if any.
     pub role: Option<String>,
@@ -52,207 +53,201 @@ pub struct Mention {
 
 /// All mentions in `text`, in text order. `sentences` are the host's sentence spans;
 /// `title` is the document's headline, if the host found one.
-pub fn recognise(text: &str, sentences: &[Span], title: Option<&str>, g: &Gazetteer) -> Vec<Mention> {
-    let mut sentences_pieces = pieces(text, sentences);
-    for (span, ps) in sentences.iter().zip(&mut sentences_pieces) {
-        if is_headline(ps, text, *span, title) {
-            for p in ps.iter_mut() {
-                p.initial = true;
-            }
-        }
-    }
-    let evidence = mid_sentence_capitals(&sentences_pieces, g);
-    let mut out = Vec::new();
-    for ps in &sentences_pieces {
-        for run in runs(ps, g) {
-            mentions_of_run(ps, run, text, &evidence, g, &mut out);
-        }
-    }
-    out
-}
-
-/// A title-case line without closing punctuation ("Trump Hails Productive Dialogue with
-/// Putin"), or the host's headline: its capitals say nothing about names.
-fn is_headline(ps: &[Piece<'_>], text: &str, span: Span, title: Option<&str>) -> bool {
-    let sentence = span_text(text, span).trim();
-    if title.is_some_and(|t| t.trim() == sentence) && !sentence.is_empty() {
-        return true;
-    }
-    let long: Vec<&Piece<'_>> = ps
+pub fn recognise(
+    text: &str,
+    sentences: &[Span],
+    title: Option<&str>,
+    g: &Gazetteer,
+    tagger: &Tagger,
+) -> Vec<Mention> {
+    let toks = sentence_tokens(text, sentences);
+    let raw: Vec<Vec<&str>> = toks.iter().map(|s| s.iter().map(|t| t.text(text)).collect()).collect();
+    // Title-case headlines go to the tagger truecased.
+    let headline: Vec<bool> = raw
         .iter()
-        .filter(|p| p.text.chars().count() >= 4 && p.text.chars().all(char::is_alphabetic))
+        .zip(sentences)
+        .map(|(words, span)| is_headline(words, span.slice_of(text), title))
         .collect();
-    let caps = long.iter().filter(|p| p.capitalised).count();
-    let unpunctuated = !sentence.ends_with(['.', '!', '?', '"', '”', '\'', '’', ')', ':', ';']);
-    long.len() >= 3 && caps * 10 >= long.len() * 7 && unpunctuated
-}
-
-fn span_text(text: &str, span: Span) -> &str {
-    let mut idx = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
-    let start = idx.nth(span.start).unwrap_or(text.len());
-    let end =
-        if span.end > span.start { idx.nth(span.end - span.start - 1).unwrap_or(text.len()) } else { start };
-    &text[start..end]
-}
-
-/// Folded words the article capitalises where position does not force it.
-fn mid_sentence_capitals(sentences: &[Vec<Piece<'_>>], g: &Gazetteer) -> HashSet<String> {
-    sentences
+    let mut named_mid = std::collections::HashSet::new();
+    for (words, _) in raw.iter().zip(&headline).filter(|(_, h)| !**h) {
+        named_mid.extend(words.iter().skip(1).filter(|w| capitalised(w)).map(|w| fold(w)));
+    }
+    let truecased: Vec<Option<Vec<String>>> = raw
         .iter()
-        .flatten()
-        .filter(|p| p.capitalised && !p.initial)
-        .filter(|p| !is_stopword(p, g) && !g.calendar.contains(&p.folded))
-        .map(|p| p.folded.clone())
-        .collect()
-}
-
-/// Index ranges of maximal capitalised runs in one sentence.
-fn runs(ps: &[Piece<'_>], g: &Gazetteer) -> Vec<std::ops::Range<usize>> {
+        .zip(&headline)
+        .map(|(words, &h)| h.then(|| words.iter().map(|w| truecase(w, &named_mid, g)).collect()))
+        .collect();
+    let words: Vec<Vec<&str>> = raw
+        .iter()
+        .zip(&truecased)
+        .map(|(w, u)| match u {
+            Some(u) => u.iter().map(String::as_str).collect(),
+            None => w.clone(),
+        })
+        .collect();
+    let tags = tagger.tag_words(&words);
     let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut connectors = 0;
-    for (i, p) in ps.iter().enumerate() {
-        let in_run = start.is_some();
-        let name_word = p.capitalised && !g.calendar.contains(&p.folded);
-        let joins = in_run
-            && match p.gap {
-                Gap::Space => true,
-                Gap::Hyphen => connectors == 0,
-                Gap::Dot => connectors == 0 && is_abbreviated_title(&ps[i - 1], g),
-                Gap::Break => false,
-            };
-        if name_word {
-            if !joins {
-                close(&mut out, &mut start, i - connectors);
-                start = Some(i);
-            }
-            connectors = 0;
-            if p.possessive {
-                close(&mut out, &mut start, i + 1);
-            }
-        } else if joins && connectors < 2 && g.connectors.contains(&p.folded) {
-            connectors += 1;
-        } else {
-            close(&mut out, &mut start, i - connectors);
-            connectors = 0;
+    for ((toks, words), tags) in toks.iter().zip(&raw).zip(&tags) {
+        for (a, b, kind) in spans(tags) {
+            push_mention(text, toks, words, a..b, kind, g, &mut out);
         }
     }
-    close(&mut out, &mut start, ps.len() - connectors);
     out
 }
 
-fn close(out: &mut Vec<std::ops::Range<usize>>, start: &mut Option<usize>, end: usize) {
-    if let Some(s) = start.take()
-        && s < end
+/// Slicing a code-point span out of the text.
+trait SliceOf {
+    fn slice_of<'a>(&self, text: &'a str) -> &'a str;
+}
+
+impl SliceOf for Span {
+    fn slice_of<'a>(&self, text: &'a str) -> &'a str {
+        let mut idx = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
+        let start = idx.nth(self.start).unwrap_or(text.len());
+        let end = if self.end > self.start {
+            idx.nth(self.end - self.start - 1).unwrap_or(text.len())
+        } else {
+            start
+        };
+        &text[start..end]
+    }
+}
+
+/// A title-case line without closing punctuation, or the host's headline in title case:
+/// its capitals say nothing about names.
+fn is_headline(words: &[&str], sentence: &str, title: Option<&str>) -> bool {
+    let long: Vec<&&str> =
+        words.iter().filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic)).collect();
+    let caps = long.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    let title_case = long.len() >= 3 && caps * 10 >= long.len() * 7;
+    let sentence = sentence.trim();
+    let is_title = title.is_some_and(|t| !sentence.is_empty() && t.trim() == sentence);
+    let unpunctuated = !sentence.ends_with(['.', '!', '?', '"', '”', '\'', '’', ')', ':', ';']);
+    title_case && (is_title || unpunctuated)
+}
+
+/// A headline word as it would be written mid-sentence: kept when the article writes it
+/// capitalised elsewhere or a list knows it as a name, else lowercased.
+fn truecase(word: &str, named_mid: &std::collections::HashSet<String>, g: &Gazetteer) -> String {
+    let f = fold(word);
+    if !capitalised(word)
+        || named_mid.contains(&f)
+        || g.knows(&f)
+        || word.chars().filter(|c| c.is_uppercase()).count() > 1
     {
-        out.push(s..end);
+        word.to_owned()
+    } else {
+        word.to_lowercase()
     }
 }
 
-/// "Mr", "Dr", "Gen": a short title word that may be followed by its full stop.
-fn is_abbreviated_title(p: &Piece<'_>, g: &Gazetteer) -> bool {
-    p.text.chars().count() <= 4 && (g.honorifics.contains(&p.folded) || g.title_heads.contains(&p.folded))
+fn capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
 }
 
-/// A function word, unless written in capitals ("US" is not "us", "WHO" not "who").
-fn is_stopword(p: &Piece<'_>, g: &Gazetteer) -> bool {
-    let acronym = p.text.chars().count() >= 2 && !p.text.chars().any(char::is_lowercase);
-    !acronym && g.stopwords.contains(&p.folded)
-}
-
-/// Turns one run into zero or more mentions (context before a title, the name after it).
-fn mentions_of_run(
-    ps: &[Piece<'_>],
-    run: std::ops::Range<usize>,
-    text: &str,
-    evidence: &HashSet<String>,
-    g: &Gazetteer,
-    out: &mut Vec<Mention>,
-) {
-    let mut from = run.start;
-    while from < run.end && is_stopword(&ps[from], g) {
-        from += 1;
-    }
-    if from == run.end {
-        return;
-    }
-    let all: Vec<&Piece<'_>> = ps[from..run.end].iter().collect();
-    let whole_key = key_of(text, &all);
-    let split = if g.knows(&whole_key) { None } else { split_title(&all, text, g) };
-    match split {
-        Some(s) => {
-            emit(ps, from..from + s.title_at, None, text, evidence, g, out);
-            let role = Some((s.role, s.honorific_only));
-            emit(ps, from + s.name_at..run.end, role, text, evidence, g, out);
-        }
-        None => emit(ps, from..run.end, None, text, evidence, g, out),
-    }
-}
-
-/// Emits the mentions of one segment: pieces capitalised only by position and unknown
-/// elsewhere are removed, which may cut the segment in parts.
-fn emit(
-    ps: &[Piece<'_>],
-    segment: std::ops::Range<usize>,
-    role: Option<(String, bool)>,
-    text: &str,
-    evidence: &HashSet<String>,
-    g: &Gazetteer,
-    out: &mut Vec<Mention>,
-) {
-    let supported =
-        |p: &Piece<'_>| !p.capitalised || !p.initial || g.knows(&p.folded) || evidence.contains(&p.folded);
-    let mut i = segment.start;
-    while i < segment.end {
-        if !supported(&ps[i]) {
-            i += 1;
-            continue;
-        }
-        let mut j = i;
-        while j < segment.end && supported(&ps[j]) {
-            j += 1;
-        }
-        // Connectors cannot start or end a name.
-        let (mut a, mut b) = (i, j);
-        while a < b && !ps[a].capitalised {
-            a += 1;
-        }
-        while b > a && !ps[b - 1].capitalised {
-            b -= 1;
-        }
-        // The role belongs to the part right after the title only.
-        let part_role = if a == segment.start { role.clone() } else { None };
-        if a < b {
-            push_mention(ps, a..b, part_role, text, g, out);
-        }
-        i = j;
-    }
-}
-
+/// Turns the tagged span `range` of a sentence into a mention, its title split off.
 fn push_mention(
-    ps: &[Piece<'_>],
-    range: std::ops::Range<usize>,
-    role: Option<(String, bool)>,
     text: &str,
+    toks: &[Tok],
+    words: &[&str],
+    range: std::ops::Range<usize>,
+    kind: EntityType,
     g: &Gazetteer,
     out: &mut Vec<Mention>,
 ) {
-    let pieces: Vec<&Piece<'_>> = ps[range.clone()].iter().collect();
-    let words: Vec<&str> = pieces.iter().map(|p| p.folded.as_str()).collect();
-    let only_titles = pieces.iter().all(|p| g.is_title_word(&p.folded) || is_stopword(p, g));
-    let first = pieces[0];
-    let last = pieces[pieces.len() - 1];
+    let folded = |k: usize| fold(words[k]);
+    let (mut a, b) = (range.start, range.end);
+    // A function word capitalised by position is not part of a name ("Despite Trump").
+    while a == 0 && a + 1 < b && g.stopwords.contains(&folded(a)) && capitalised(words[a + 1]) {
+        a += 1;
+    }
+    let mut role_end = None;
+    if kind == EntityType::Per {
+        // Title words the tagger put inside the span.
+        while a + 1 < b && (capitalised(words[a]) && g.is_title_word(&folded(a)) || words[a] == ".") {
+            a += 1;
+            role_end = Some(a);
+        }
+    }
+    // Title words right before it.
+    let mut j = range.start;
+    loop {
+        let title_word = j >= 1 && capitalised(words[j - 1]) && g.is_title_word(&folded(j - 1));
+        let honorific_dot = j >= 2 && words[j - 1] == "." && g.honorifics.contains(&folded(j - 2));
+        let head_of =
+            j >= 2 && j < range.start && folded(j - 1) == "of" && g.title_heads.contains(&folded(j - 2));
+        if title_word || honorific_dot || head_of {
+            j -= 1;
+        } else if j >= 3
+            && capitalised(words[j - 1])
+            && folded(j - 2) == "of"
+            && g.title_heads.contains(&folded(j - 3))
+        {
+            j -= 2;
+        } else {
+            break;
+        }
+    }
+    if j < range.start || role_end.is_some() {
+        let role_range = j..role_end.unwrap_or(range.start);
+        if let Some(role) = role_of(text, toks, words, role_range, g) {
+            // A person title makes the name a person, whatever the tagger said.
+            if kind == EntityType::Per || !role.1 {
+                return push(text, toks, a..b, EntityType::Per, Some(role), Evidence::Cue, g, out);
+            }
+        }
+    }
+    push(text, toks, a..b, kind, None, Evidence::Context, g, out);
+}
+
+/// The role of the title tokens `range`: the title proper when it has a head word
+/// ("Foreign Minister"), else the form of address ("Sir").
+fn role_of(
+    text: &str,
+    toks: &[Tok],
+    words: &[&str],
+    range: std::ops::Range<usize>,
+    g: &Gazetteer,
+) -> Option<(String, bool)> {
+    let is = |k: usize, set: &std::collections::HashSet<String>| set.contains(&fold(words[k]));
+    let keep: Vec<usize> = range.clone().filter(|&k| words[k] != ".").collect();
+    let has_head = keep.iter().any(|&k| is(k, &g.title_heads));
+    let chosen: Vec<usize> = if has_head {
+        // From the first title word to the last non-honorific one.
+        let last = keep.iter().rposition(|&k| !is(k, &g.honorifics))?;
+        let first = keep.iter().position(|&k| !is(k, &g.honorifics) && fold(words[k]) != "of")?;
+        keep[first..=last].to_vec()
+    } else {
+        keep.into_iter().filter(|&k| is(k, &g.honorifics)).collect()
+    };
+    let (first, last) = (*chosen.first()?, *chosen.last()?);
+    Some((text[toks[first].byte_start..toks[last].byte_end].to_owned(), !has_head))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push(
+    text: &str,
+    toks: &[Tok],
+    range: std::ops::Range<usize>,
+    kind: EntityType,
+    role: Option<(String, bool)>,
+    evidence: Evidence,
+    g: &Gazetteer,
+    out: &mut Vec<Mention>,
+) {
+    let (first, last) = (toks[range.start], toks[range.end - 1]);
     let surface = &text[first.byte_start..last.byte_end];
-    if only_titles || surface.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+    if !surface.chars().any(char::is_alphanumeric) {
         return;
     }
-    let key = key_of(text, &pieces);
-    let lower_word = |k: usize| ps.get(k).filter(|p| !p.capitalised).map(|p| p.folded.as_str());
-    let before =
-        [range.start.checked_sub(2).and_then(lower_word), range.start.checked_sub(1).and_then(lower_word)];
-    let after = ps.get(range.end).filter(|p| p.gap == Gap::Space).and_then(|_| lower_word(range.end));
-    let candidate = Candidate { key: &key, words: &words, titled: role.is_some(), before, after };
-    let (kind, evidence) = classify(&candidate, g);
+    let key = fold(surface).split_whitespace().collect::<Vec<_>>().join(" ");
+    // The curated lists decide the type of the names they list ("Kremlin" is ORG for a
+    // news reader, LOC in CoNLL's annotation).
+    let (kind, evidence) = match g.aliases.get(&key) {
+        Some(alias) => (alias.kind, Evidence::Known),
+        None if g.organisations.contains(&key) => (EntityType::Org, Evidence::Known),
+        None => (kind, evidence),
+    };
     let (role, honorific_role) = match role {
         Some((r, h)) => (Some(r), h),
         None => (None, false),
@@ -269,22 +264,16 @@ fn push_mention(
     });
 }
 
-/// The folded, single-spaced text from the first to the last piece.
-fn key_of(text: &str, pieces: &[&Piece<'_>]) -> String {
-    let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else { return String::new() };
-    let folded = ingest_text::fold(&text[first.byte_start..last.byte_end]);
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<(String, EntityType, Option<String>)> {
         let g = Gazetteer::builtin().unwrap();
+        let tagger = Tagger::builtin().unwrap();
         let spans = ingest_text::sentences(text, &ingest_text::paragraphs(text));
         let spans: Vec<Span> = spans.iter().map(|s| Span { start: s.start, end: s.end }).collect();
-        recognise(text, &spans, None, &g).into_iter().map(|m| (m.text, m.kind, m.role)).collect()
+        recognise(text, &spans, None, &g, &tagger).into_iter().map(|m| (m.text, m.kind, m.role)).collect()
     }
 
     fn m(text: &str, kind: EntityType, role: Option<&str>) -> (String, EntityType, Option<String>) {
@@ -306,46 +295,35 @@ mod tests {
             found("U.S. Secretary of State Marco Rubio said so."),
             [m("U.S.", Loc, None), m("Marco Rubio", Per, Some("Secretary of State"))]
         );
-    }
-
-    #[test]
-    fn possessives_connectors_and_function_words() {
-        use EntityType::*;
         assert_eq!(
-            found("The Kremlin backed Russia’s Kursk region plan and the Group of Seven agreed."),
-            [
-                m("Kremlin", Org, None),
-                m("Russia", Loc, None),
-                m("Kursk", Loc, None),
-                m("Group of Seven", Org, None)
-            ]
+            found("UK Prime Minister Sir Keir Starmer spoke to Mr. Smith."),
+            [m("UK", Loc, None), m("Keir Starmer", Per, Some("Prime Minister")), m("Smith", Per, Some("Mr"))]
         );
     }
 
     #[test]
-    fn sentence_initial_capitals_need_evidence() {
+    fn possessives_are_cut_and_offsets_are_code_points() {
         use EntityType::*;
-        let text = "Anticipating talks, officials met. Witkoff flew to Moscow. Steve Witkoff landed.";
-        assert_eq!(
-            found(text),
-            [m("Witkoff", Misc, None), m("Moscow", Loc, None), m("Steve Witkoff", Per, None)]
-        );
+        let text =
+            "The Kremlin backed Russia’s plan for Kursk, and President Zelenskyy’s office in Kyiv agreed.";
+        let f = found(text);
+        assert!(f.contains(&m("Russia", Loc, None)), "{f:?}");
+        assert!(f.contains(&m("Kursk", Loc, None)), "{f:?}");
+        assert!(f.contains(&m("Zelenskyy", Per, Some("President"))), "{f:?}");
+        let chars: Vec<char> = text.chars().collect();
+        let g = Gazetteer::builtin().unwrap();
+        let spans = [Span { start: 0, end: chars.len() }];
+        for mention in recognise(text, &spans, None, &g, &Tagger::builtin().unwrap()) {
+            assert_eq!(chars[mention.start..mention.end].iter().collect::<String>(), mention.text);
+        }
     }
 
     #[test]
-    fn headline_words_need_evidence() {
-        use EntityType::*;
+    fn headline_capitals_are_not_names() {
         let text = "Trump Hails Productive Dialogue with Putin on Ukraine Ceasefire\n\nThen Donald Trump spoke to Putin.";
         let f = found(text);
-        assert_eq!(&f[..3], [m("Trump", Misc, None), m("Putin", Misc, None), m("Ukraine", Loc, None)]);
-    }
-
-    #[test]
-    fn hyphenated_words_yield_their_capitalised_part() {
-        use EntityType::*;
-        assert_eq!(
-            found("the US-led force and a U.S.-proposed truce"),
-            [m("US", Loc, None), m("U.S.", Loc, None)]
-        );
+        let names: Vec<&str> = f.iter().map(|x| x.0.as_str()).collect();
+        assert!(names.contains(&"Trump") && names.contains(&"Ukraine"), "{f:?}");
+        assert!(!names.iter().any(|n| n.contains("Hails") || n.contains("Dialogue")), "{f:?}");
     }
 }

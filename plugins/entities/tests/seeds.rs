@@ -53,10 +53,11 @@ fn seeds() -> Option<Vec<(String, Document)>> {
 fn seed_articles_name_the_story_s_actors() {
     let Some(seeds) = seeds() else { return };
     let g = Gazetteer::builtin().unwrap();
+    let tagger = entities::tagger::Tagger::builtin().unwrap();
     let results: Vec<(String, Document, EntitiesResult)> = seeds
         .into_iter()
         .map(|(name, doc)| {
-            let r = entities::analyse(&doc, &g, &Config::default());
+            let r = entities::analyse(&doc, &g, &tagger, &Config::default());
             (name, doc, r)
         })
         .collect();
@@ -86,9 +87,21 @@ fn seed_articles_name_the_story_s_actors() {
         ("Trump", &[Per]),
         ("Putin", &[Per]),
         ("Zelensky", &[Per]),
+        ("Starmer", &[Per]),
+        ("Witkoff", &[Per]),
+        ("Rubio", &[Per]),
+        ("Joly", &[Per]),
+        ("Lammy", &[Per]),
+        ("Macron", &[Per]),
+        ("Merz", &[Per]),
         ("Ukraine", &[Loc]),
         ("Russia", &[Loc]),
+        ("Moscow", &[Loc]),
         ("Kursk", &[Loc]),
+        ("Quebec", &[Loc]),
+        ("G7", &[Org]),
+        ("Kremlin", &[Org]),
+        ("White House", &[Org]),
     ];
     for &(needle, types) in expected {
         let needle_folded = ingest_text::fold(needle);
@@ -114,4 +127,21 @@ fn seed_articles_name_the_story_s_actors() {
         let plausible = hits.iter().filter(|h| types.contains(&h.1)).count();
         assert!(plausible * 2 > hits.len(), "{needle}: {hits:?}");
     }
+
+    // Merged as described: one canonical entity per thing, titles stripped into roles.
+    let entity = |seed: &str, name: &str| {
+        let (_, _, r) = results.iter().find(|(n, _, _)| n.starts_with(seed)).unwrap();
+        r.entities.iter().find(|e| e.name == name).cloned().unwrap_or_else(|| panic!("{seed}: no {name}"))
+    };
+    let trump = entity("000", "Donald Trump");
+    assert!(trump.aliases.contains(&"Trump".to_owned()) && trump.role.as_deref() == Some("President"));
+    let putin = entity("002", "Vladimir Putin");
+    assert!(putin.aliases.contains(&"Putin".to_owned()));
+    assert_eq!(entity("001", "Volodymyr Zelensky").aliases, ["Zelensky"]);
+    assert_eq!(entity("003", "Keir Starmer").role.as_deref(), Some("Prime Minister"));
+    assert_eq!(entity("001", "Mélanie Joly").role.as_deref(), Some("Foreign Minister"));
+    assert_eq!(entity("000", "Marco Rubio").role.as_deref(), Some("Secretary of State"));
+    let us = entity("000", "United States");
+    assert!(us.aliases.contains(&"U.S.".to_owned()));
+    assert_eq!(entity("000", "Group of Seven").aliases, ["G7"]);
 }

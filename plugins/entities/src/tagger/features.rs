@@ -1,0 +1,338 @@
+//! Feature extraction: each token of a sentence becomes a list of 64-bit feature hashes.
+//!
+//! Per token: the word as written and lowercased; its shape ("Xxxxx" → "Xx", "U.S." →
+//! "X.X.", "1996" → "d") short and long; prefixes and suffixes of 1–4 chars; the
+//! lowercased words and short shapes of a ±2 window, and word bigrams; sentence position;
+//! whether the sentence is written in capitals (a headline); gazetteer membership of the
+//! token and its neighbours ([`Lexicon`]); word clusters of the token and its neighbours;
+//! and two document-level facts: whether the word is also written capitalised
+//! mid-sentence elsewhere in the document, and whether it is also written in lowercase
+//! (a capital by position only).
+//!
+//! A feature is `mix(template, value)`, so templates never collide, and the same
+//! function serves training and tagging.
+
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
+use super::hash::{Hasher, mix};
+use super::lexicon::{LISTS, Lexicon};
+
+/// Identity hasher for sets of already-hashed keys.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A set of hashes.
+pub type HashSet64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
+
+/// Lowercase hash of a word: ASCII lowercased directly; other text folded (accents off,
+/// curly apostrophes straight) and curly double quotes made straight.
+#[must_use]
+pub fn lower_hash(word: &str) -> u64 {
+    let mut h = Hasher::default();
+    if word.is_ascii() {
+        for b in word.bytes() {
+            h.byte(b.to_ascii_lowercase());
+        }
+    } else if matches!(word, "“" | "”" | "„" | "«" | "»") {
+        h.byte(b'"');
+    } else {
+        h.bytes(ingest_text::fold(word).as_bytes());
+    }
+    h.finish()
+}
+
+/// Facts about a whole document that its sentences' features use.
+#[derive(Debug, Default, Clone)]
+pub struct DocInfo {
+    /// Lowercase hashes of words written capitalised somewhere not sentence-initial.
+    pub caps_mid: HashSet64,
+    /// Lowercase hashes of words written in lowercase somewhere.
+    pub lower_seen: HashSet64,
+}
+
+impl DocInfo {
+    /// Collects the facts from every sentence (as word lists) of a document.
+    pub fn add_sentence(&mut self, words: &[&str]) {
+        for (i, w) in words.iter().enumerate() {
+            let Some(c) = w.chars().next() else { continue };
+            if c.is_uppercase() {
+                if i > 0 && !is_all_caps(w) {
+                    self.caps_mid.insert(lower_hash(w));
+                }
+            } else if c.is_lowercase() {
+                self.lower_seen.insert(lower_hash(w));
+            }
+        }
+    }
+}
+
+fn is_all_caps(w: &str) -> bool {
+    w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+}
+
+/// Per-token values the templates combine.
+#[derive(Debug, Clone, Copy, Default)]
+struct Info {
+    word: u64,
+    lower: u64,
+    shape: u64,
+    shape_long: u64,
+    prefix: [u64; 4],
+    suffix: [u64; 4],
+    /// Initial uppercase letter.
+    cap: bool,
+    gaz: u32,
+    clusters: u32,
+}
+
+/// Reusable buffers for [`extract`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    info: Vec<Info>,
+    lower: Vec<u64>,
+    gaz: Vec<u32>,
+}
+
+fn class(c: char) -> char {
+    if c.is_uppercase() {
+        'X'
+    } else if c.is_lowercase() || c.is_alphabetic() {
+        'x'
+    } else if c.is_numeric() {
+        'd'
+    } else {
+        match c {
+            '’' | '‘' => '\'',
+            '“' | '”' | '„' | '«' | '»' => '"',
+            '–' | '—' => '-',
+            c => c,
+        }
+    }
+}
+
+fn info(word: &str, lex: &Lexicon) -> Info {
+    let mut whole = Hasher::default();
+    whole.bytes(word.as_bytes());
+    let (mut short, mut long) = (Hasher::default(), Hasher::default());
+    let mut prev = '\0';
+    let mut prefix = [0; 4];
+    let mut p = Hasher::default();
+    let mut n = 0;
+    for (k, c) in word.chars().enumerate() {
+        let cl = class(c);
+        if cl != prev {
+            short.char(cl);
+            prev = cl;
+        }
+        if k < 8 {
+            long.char(cl);
+        }
+        if k < 4 {
+            p.char(c);
+            prefix[k] = p.finish();
+        }
+        n = k + 1;
+    }
+    if n > 8 {
+        long.byte(b'+');
+    }
+    let mut suffix = [0; 4];
+    let mut s = Hasher::default();
+    for (k, c) in word.chars().rev().take(4).enumerate() {
+        s.char(c);
+        suffix[k] = s.finish();
+    }
+    let lower = lower_hash(word);
+    Info {
+        word: whole.finish(),
+        lower,
+        shape: short.finish(),
+        shape_long: long.finish(),
+        prefix,
+        suffix,
+        cap: word.chars().next().is_some_and(char::is_uppercase),
+        gaz: 0,
+        clusters: lex.clusters(lower),
+    }
+}
+
+// Template ids: one per kind of feature.
+const BIAS: u64 = 1;
+const WORD: u64 = 2;
+const LOWER: u64 = 3; // + offset 0..5
+const SHAPE: u64 = 10; // + offset 0..3
+const SHAPE_LONG: u64 = 14;
+const PREFIX: u64 = 15; // + 0..4
+const SUFFIX: u64 = 20; // + 0..4
+const BIGRAM_LEFT: u64 = 25;
+const BIGRAM_RIGHT: u64 = 26;
+const SHAPE_TRIGRAM: u64 = 27;
+const LEFT_WORD_SHAPE: u64 = 28;
+const SHAPE_RIGHT_WORD: u64 = 29;
+const FIRST_SHAPE: u64 = 30;
+const CAPS_SENTENCE_LOWER: u64 = 31;
+const GAZ: u64 = 32; // + offset 0..3
+const CLUSTER: u64 = 36; // + 3 * offset + level
+const DOC: u64 = 46;
+const DOC_FIRST: u64 = 47;
+const GAZ_SHAPE: u64 = 48;
+
+const BOS: u64 = 0xB05;
+const EOS: u64 = 0xE05;
+
+/// Features of every token of one sentence: token `i`'s are
+/// `out[bounds[i] as usize..bounds[i + 1] as usize]`.
+pub fn extract(
+    words: &[&str],
+    lex: &Lexicon,
+    doc: &DocInfo,
+    scratch: &mut Scratch,
+    out: &mut Vec<u64>,
+    bounds: &mut Vec<u32>,
+) {
+    out.clear();
+    bounds.clear();
+    scratch.info.clear();
+    scratch.info.extend(words.iter().map(|w| info(w, lex)));
+    scratch.lower.clear();
+    scratch.lower.extend(scratch.info.iter().map(|i| i.lower));
+    lex.gazetteer_bits(&scratch.lower, &mut scratch.gaz);
+    for (i, g) in scratch.gaz.iter().enumerate() {
+        scratch.info[i].gaz = *g;
+    }
+    let alpha = words.iter().filter(|w| w.chars().any(char::is_alphabetic)).count();
+    let caps = words.iter().filter(|w| is_all_caps(w)).count();
+    let caps_sentence = alpha >= 2 && caps * 10 >= alpha * 8;
+
+    let info = &scratch.info;
+    let at = |i: usize, d: isize| -> Option<&Info> {
+        let j = i as isize + d;
+        if j < 0 { None } else { info.get(j as usize) }
+    };
+    let lower_at = |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |t| t.lower);
+    let shape_at = |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |t| t.shape);
+
+    for (i, t) in info.iter().enumerate() {
+        bounds.push(out.len() as u32);
+        let mut f = |template: u64, value: u64| out.push(mix(template, value));
+        f(BIAS, 0);
+        f(WORD, t.word);
+        for d in -2..=2isize {
+            f(LOWER + (d + 2) as u64, lower_at(i, d));
+        }
+        for d in -1..=1isize {
+            f(SHAPE + (d + 1) as u64, shape_at(i, d));
+        }
+        f(SHAPE_LONG, t.shape_long);
+        for k in 0..4 {
+            if t.prefix[k] != 0 {
+                f(PREFIX + k as u64, t.prefix[k]);
+            }
+            if t.suffix[k] != 0 {
+                f(SUFFIX + k as u64, t.suffix[k]);
+            }
+        }
+        f(BIGRAM_LEFT, mix(lower_at(i, -1), t.lower));
+        f(BIGRAM_RIGHT, mix(t.lower, lower_at(i, 1)));
+        f(SHAPE_TRIGRAM, mix(mix(shape_at(i, -1), t.shape), shape_at(i, 1)));
+        f(LEFT_WORD_SHAPE, mix(lower_at(i, -1), t.shape));
+        f(SHAPE_RIGHT_WORD, mix(t.shape, lower_at(i, 1)));
+        if i == 0 {
+            f(FIRST_SHAPE, t.shape);
+        }
+        if caps_sentence {
+            f(CAPS_SENTENCE_LOWER, t.lower);
+        }
+        for d in -1..=1isize {
+            let Some(o) = at(i, d) else { continue };
+            for bit in 0..(2 * LISTS.len()) {
+                if o.gaz & (1 << bit) != 0 {
+                    f(GAZ + (d + 1) as u64, bit as u64);
+                    if d == 0 {
+                        f(GAZ_SHAPE, mix(bit as u64, t.shape));
+                    }
+                }
+            }
+            if o.clusters != 0 {
+                for level in 0..3 {
+                    let id = (o.clusters >> (10 * level)) & 0x3FF;
+                    if id != 0 {
+                        f(CLUSTER + 3 * (d + 1) as u64 + level, u64::from(id));
+                    }
+                }
+            }
+        }
+        if t.cap {
+            let flags = u64::from(doc.caps_mid.contains(&t.lower))
+                | u64::from(doc.lower_seen.contains(&t.lower)) << 1;
+            f(DOC, flags);
+            if i == 0 || caps_sentence {
+                f(DOC_FIRST, flags);
+            }
+        }
+    }
+    bounds.push(out.len() as u32);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feats(words: &[&str]) -> (Vec<u64>, Vec<u32>) {
+        let (mut out, mut bounds) = (Vec::new(), Vec::new());
+        let mut doc = DocInfo::default();
+        doc.add_sentence(words);
+        extract(words, &Lexicon::default(), &doc, &mut Scratch::default(), &mut out, &mut bounds);
+        (out, bounds)
+    }
+
+    #[test]
+    fn lowercase_hash_ignores_case_accents_and_quote_style() {
+        assert_eq!(lower_hash("PUTIN"), lower_hash("putin"));
+        assert_eq!(lower_hash("Mélanie"), lower_hash("melanie"));
+        assert_eq!(lower_hash("’s"), lower_hash("'s"));
+        assert_eq!(lower_hash("“"), lower_hash("\""));
+        assert_ne!(lower_hash("us"), lower_hash("u.s."));
+    }
+
+    #[test]
+    fn shapes_collapse_runs_of_a_class() {
+        let lex = Lexicon::default();
+        assert_eq!(info("Putin", &lex).shape, info("Xy", &lex).shape);
+        assert_eq!(info("U.S.", &lex).shape, info("A.B.", &lex).shape);
+        assert_ne!(info("U.S.", &lex).shape, info("US", &lex).shape);
+        assert_eq!(info("1996", &lex).shape, info("7", &lex).shape);
+        assert_ne!(info("Putin", &lex).shape_long, info("Xy", &lex).shape_long);
+        assert!(info("Putin", &lex).cap && !info("putin", &lex).cap);
+    }
+
+    #[test]
+    fn every_token_gets_features_and_context_matters() {
+        let (out, bounds) = feats(&["Putin", "met", "Trump", "."]);
+        assert_eq!(bounds.len(), 5);
+        assert!(bounds.windows(2).all(|w| w[1] - w[0] >= 15), "{bounds:?}");
+        assert_eq!(*bounds.last().unwrap() as usize, out.len());
+        // Same word, different neighbours: different feature sets.
+        let (a, ab) = feats(&["in", "Moscow"]);
+        let (b, bb) = feats(&["Mr", "Moscow"]);
+        let last = |o: &[u64], b: &[u32]| o[b[1] as usize..b[2] as usize].to_vec();
+        assert_ne!(last(&a, &ab), last(&b, &bb));
+        // Features are deterministic.
+        assert_eq!(feats(&["Putin", "met"]), feats(&["Putin", "met"]));
+    }
+}

@@ -1,0 +1,125 @@
+//! [`Lexicon`]: what the tagger knows about words beyond the training sentences:
+//! gazetteer phrases (places, given names, organisations, nationalities, titles) and
+//! word clusters learned from unlabelled text. Both are stored in the model file, so the
+//! features at run time are exactly those the model was trained with.
+
+use super::features::lower_hash;
+use super::hash::mix;
+use super::model::Reader;
+use super::table::Table;
+
+/// The gazetteer lists, by bit index. A token inside a phrase of list `k` gets bit
+/// `2k` (first token) or `2k + 1` (later token).
+pub const LISTS: [&str; 6] = ["loc", "per_first", "org", "misc_demonym", "title", "person"];
+
+/// Gazetteer phrase table and word clusters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lexicon {
+    /// Longest phrase, in tokens.
+    pub max_len: u32,
+    /// Hash of a phrase's lowercased tokens (see [`phrase_key`]) → bit set of lists.
+    pub phrases: Table,
+    /// Hash of a lowercased word → packed cluster ids (see [`Lexicon::clusters`]).
+    pub clusters: Table,
+}
+
+/// The key of a phrase from its tokens' lowercase hashes.
+#[inline]
+#[must_use]
+pub fn phrase_key(lower_hashes: &[u64]) -> u64 {
+    lower_hashes.iter().fold(0x7068_7261_7365, |h, &w| mix(h, w))
+}
+
+/// The lowercase token hashes of a gazetteer phrase, tokenised as the tagger tokenises
+/// text ("U.S. Virgin Islands" → "u.s." "virgin" "islands").
+#[must_use]
+pub fn phrase_hashes(phrase: &str) -> Vec<u64> {
+    let span = ingest_abi::Span { start: 0, end: phrase.chars().count() };
+    super::tokens::sentence_tokens(phrase, &[span])
+        .into_iter()
+        .flatten()
+        .map(|t| lower_hash(t.text(phrase)))
+        .collect()
+}
+
+impl Lexicon {
+    /// Builds the phrase table from `(list index, lowercase token hashes)` entries and the
+    /// cluster table from `(lowercase word hash, packed ids)`.
+    #[must_use]
+    pub fn build(phrases: &[(usize, Vec<u64>)], clusters: &[(u64, u32)]) -> Self {
+        let mut bits: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+        let mut max_len = 0;
+        for (list, words) in phrases {
+            if words.is_empty() {
+                continue;
+            }
+            max_len = max_len.max(words.len() as u32);
+            *bits.entry(phrase_key(words)).or_default() |= 1 << list;
+        }
+        let mut entries: Vec<(u64, u32)> = bits.into_iter().collect();
+        entries.sort_unstable();
+        Self { max_len, phrases: Table::build(&entries), clusters: Table::build(clusters) }
+    }
+
+    /// Per-token gazetteer bits for a sentence given its tokens' lowercase hashes
+    /// (longest match first at each position; overlapping matches all count).
+    pub fn gazetteer_bits(&self, lower: &[u64], out: &mut Vec<u32>) {
+        out.clear();
+        out.resize(lower.len(), 0);
+        for i in 0..lower.len() {
+            let longest = (self.max_len as usize).min(lower.len() - i);
+            for len in 1..=longest {
+                let Some(lists) = self.phrases.get(phrase_key(&lower[i..i + len])) else { continue };
+                for k in 0..LISTS.len() {
+                    if lists & (1 << k) != 0 {
+                        out[i] |= 1 << (2 * k);
+                        for b in &mut out[i + 1..i + len] {
+                            *b |= 1 << (2 * k + 1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Packed cluster ids of a word (0 when unknown): up to three ids of decreasing
+    /// granularity, 10 bits each, each stored + 1 so that 0 means "none".
+    #[inline]
+    #[must_use]
+    pub fn clusters(&self, lower: u64) -> u32 {
+        self.clusters.get(lower).unwrap_or(0)
+    }
+
+    /// Appends the lexicon to a model file.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.max_len.to_le_bytes());
+        self.phrases.write(out);
+        self.clusters.write(out);
+    }
+
+    /// Reads a lexicon written by [`Lexicon::write`].
+    ///
+    /// # Errors
+    /// Truncated or malformed input.
+    pub fn read(r: &mut Reader<'_>) -> Result<Self, String> {
+        let max_len = r.u32()?;
+        if max_len > 16 {
+            return Err(format!("gazetteer phrase length {max_len} is implausible"));
+        }
+        Ok(Self { max_len, phrases: Table::read(r)?, clusters: Table::read(r)? })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_mark_first_and_later_tokens() {
+        let h = phrase_hashes;
+        let lex = Lexicon::build(&[(0, h("New York")), (0, h("York")), (1, h("john"))], &[]);
+        let mut bits = Vec::new();
+        lex.gazetteer_bits(&h("JOHN flew to new york"), &mut bits);
+        assert_eq!(bits, [0b100, 0, 0, 0b01, 0b11]);
+    }
+}
