@@ -13,12 +13,27 @@ pub struct Config {
     /// A document whose score is at most this is labelled `negative` (VADER's
     /// conventional cut-off, -0.05).
     pub negative_threshold: f64,
+    /// `"news"` (default): VADER adapted to news (see [`crate::news`]); `"vader"`: the
+    /// faithful VADER of vaderSentiment 3.3.2 per sentence, document = mean compound.
+    pub mode: Mode,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { positive_threshold: 0.05, negative_threshold: -0.05 }
+        Self { positive_threshold: 0.05, negative_threshold: -0.05, mode: Mode::News }
     }
+}
+
+/// Which scorer the plugin runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Exactly VADER (vaderSentiment 3.3.2) on each sentence; the document score is the
+    /// mean sentence compound.
+    Vader,
+    /// The news mode: VADER's rules with its quirks fixed, news-register words and a
+    /// calibrated document combination.
+    News,
 }
 
 impl Config {
@@ -76,13 +91,16 @@ mod tests {
     fn defaults_and_unknown_keys() {
         let c: Config = serde_json::from_str("{}").unwrap();
         assert_eq!(c, Config::default());
+        let c: Config = serde_json::from_str(r#"{"mode": "vader"}"#).unwrap();
+        assert_eq!(c.mode, Mode::Vader);
+        assert!(serde_json::from_str::<Config>(r#"{"mode": "nltk"}"#).is_err());
         let err = serde_json::from_str::<Config>(r#"{"positive_treshold": 0.1}"#).unwrap_err();
         assert!(err.to_string().contains("positive_treshold"), "{err}");
     }
 
     #[test]
     fn thresholds_are_checked_and_label() {
-        let c = Config { positive_threshold: -0.2, negative_threshold: 0.2 };
+        let c = Config { positive_threshold: -0.2, negative_threshold: 0.2, ..Config::default() };
         assert!(c.validate().unwrap_err().contains("negative_threshold"));
         assert!(Config { positive_threshold: 2.0, ..Config::default() }.validate().is_err());
         let c = Config::default();

@@ -4,6 +4,11 @@
 //! rules look at the whole input as one sentence), so every host-given sentence is scored
 //! on its own, and the document and each entity are aggregates of sentence scores:
 //!
+//! In the **news** mode (the default) sentences are scored by [`NewsModel::sentence`] and
+//! the document score is [`NewsModel::combine`] over all of them (a calibrated sum, see
+//! [`crate::news`]); a sentence's `score` is the same combination of that sentence alone,
+//! so both are on one scale. In the **vader** mode:
+//!
 //! - **document `score`** = the mean compound of the sentences that contain at least one
 //!   word. This is the aggregation the VADER authors recommend for paragraphs and longer
 //!   texts (the package's own demo averages sentence compounds); scoring a whole article
@@ -20,8 +25,41 @@ use ingest_abi::{Document, Span};
 use crate::config::Config;
 use crate::entities::EntityMentions;
 use crate::lexicon::Lexicon;
+use crate::news::NewsModel;
 use crate::result::{EntityScore, SentenceScore, SentimentResult, round};
 use crate::score::{Polarity, polarity};
+
+/// The sentence scorer and document combination of one mode.
+#[derive(Debug, Clone)]
+pub enum Scorer {
+    /// Faithful VADER per sentence, mean compound for the document.
+    Vader(Lexicon),
+    /// The news mode.
+    News(NewsModel),
+}
+
+impl Scorer {
+    /// Scores one sentence; `compound` is the sentence's reported score.
+    fn sentence(&self, text: &str) -> Polarity {
+        match self {
+            Self::Vader(lexicon) => polarity(text, lexicon),
+            Self::News(model) => {
+                let mut p = model.sentence(text);
+                p.compound = model.combine(std::slice::from_ref(&p));
+                p
+            }
+        }
+    }
+
+    /// The document score from its scored sentences (those with words).
+    fn document(&self, with_words: &[&Polarity]) -> f64 {
+        match self {
+            Self::Vader(_) if with_words.is_empty() => 0.0,
+            Self::Vader(_) => with_words.iter().map(|p| p.compound).sum::<f64>() / with_words.len() as f64,
+            Self::News(model) => model.combine(&with_words.iter().map(|p| **p).collect::<Vec<_>>()),
+        }
+    }
+}
 
 /// Scores every sentence of `document`, then aggregates for the document and for
 /// `entities`. `cancelled` is asked between sentences; when it says yes, `None` is
@@ -29,7 +67,7 @@ use crate::score::{Polarity, polarity};
 pub fn analyse(
     document: &Document,
     entities: &[EntityMentions],
-    lexicon: &Lexicon,
+    scorer: &Scorer,
     config: &Config,
     mut cancelled: impl FnMut() -> bool,
 ) -> Option<SentimentResult> {
@@ -40,7 +78,7 @@ pub fn analyse(
         if n % 32 == 31 && cancelled() {
             return None;
         }
-        scored.push((*span, polarity(index.slice(&document.text, *span), lexicon)));
+        scored.push((*span, scorer.sentence(index.slice(&document.text, *span))));
     }
 
     let with_words: Vec<&Polarity> = scored.iter().map(|(_, p)| p).filter(|p| p.words > 0).collect();
@@ -51,7 +89,7 @@ pub fn analyse(
             with_words.iter().map(|p| f(p)).sum::<f64>() / with_words.len() as f64
         }
     };
-    let score = mean(|p| p.compound);
+    let score = scorer.document(&with_words);
     Some(SentimentResult {
         score: round(score),
         label: config.label(score),
@@ -150,7 +188,7 @@ mod tests {
 
     #[test]
     fn document_score_is_the_mean_of_sentence_compounds() {
-        let lex = Lexicon::vader().unwrap();
+        let lex = Scorer::Vader(Lexicon::vader().unwrap());
         let doc = document("Mélanie Joly called the talks excellent. The war is horrible. It rained.");
         let r = analyse(&doc, &[], &lex, &Config::default(), || false).unwrap();
         assert_eq!(r.sentences.len(), 3);
@@ -164,7 +202,7 @@ mod tests {
 
     #[test]
     fn entity_score_is_the_mean_of_its_sentences() {
-        let lex = Lexicon::vader().unwrap();
+        let lex = Scorer::Vader(Lexicon::vader().unwrap());
         let text =
             "Putin praised the excellent talks. Putin said Putin would fight a horrible war. Kyiv waited.";
         let doc = document(text);
@@ -185,8 +223,20 @@ mod tests {
     }
 
     #[test]
+    fn news_mode_document_is_the_calibrated_sum_of_its_sentences() {
+        let model = NewsModel::new().unwrap();
+        let text = "Mélanie Joly called the talks excellent. The war is horrible. It rained.";
+        let r = analyse(&document(text), &[], &Scorer::News(model.clone()), &Config::default(), || false)
+            .unwrap();
+        assert_eq!(r.sentences.len(), 3);
+        let expected = model.text(text);
+        assert!((r.score - round(expected)).abs() < 1e-9, "{} vs {expected}", r.score);
+        assert!(r.sentences[0].score > 0.0 && r.sentences[1].score < 0.0 && r.sentences[2].score == 0.0);
+    }
+
+    #[test]
     fn empty_document_is_neutral() {
-        let lex = Lexicon::vader().unwrap();
+        let lex = Scorer::News(NewsModel::new().unwrap());
         let r = analyse(&document(""), &[], &lex, &Config::default(), || false).unwrap();
         assert_eq!((r.score, r.pos, r.neu, r.neg), (0.0, 0.0, 0.0, 0.0));
         assert_eq!(r.label, crate::config::Label::Neutral);
@@ -194,7 +244,7 @@ mod tests {
 
     #[test]
     fn cancellation_stops_between_sentences() {
-        let lex = Lexicon::vader().unwrap();
+        let lex = Scorer::Vader(Lexicon::vader().unwrap());
         let doc = document(&"It was good. ".repeat(100));
         assert!(analyse(&doc, &[], &lex, &Config::default(), || true).is_none());
     }

@@ -19,7 +19,13 @@
 //! - [`rules`] holds VADER's fixed tables and constants;
 //! - [`words`] prepares a sentence the way VADER does (its tokenization is part of the
 //!   algorithm, so it is not `ingest_text::tokens`);
-//! - [`score`] scores one sentence;
+//! - [`score`] scores one sentence: [`score::Options::VADER`] is vaderSentiment 3.3.2
+//!   exactly (all 18,513 development texts within 0.001), [`score::Options::NEWS`] fixes its
+//!   accidents;
+//! - [`news`] is the news mode (`mode = "news"`, the default): news-register words and a
+//!   calibrated document combination fitted by `examples/sentiment_fit.rs`;
+//! - [`eval`] reads ground-truth files and computes Pearson r and macro-F1 for the
+//!   evaluation commands (`examples/`; figures in `docs/BENCHMARKS.md`);
 //! - [`entities`] reads `document.plugins["entities"]` (the host runs entities first);
 //! - [`document`] scores the host-given sentences and aggregates them (mean of sentence
 //!   compounds for the document and for each entity; the reasons are documented there);
@@ -37,7 +43,9 @@
 pub mod config;
 pub mod document;
 pub mod entities;
+pub mod eval;
 pub mod lexicon;
+pub mod news;
 pub mod result;
 pub mod rules;
 pub mod score;
@@ -48,11 +56,11 @@ use ingest_abi::{Call, Document, Host, Level, Plugin, PluginError};
 pub use config::Config;
 pub use result::SentimentResult;
 
-/// The plugin instance: its configuration and the lexicon, loaded once.
+/// The plugin instance: its configuration and scorer, loaded once.
 #[derive(Debug)]
 pub struct Sentiment {
     config: Config,
-    lexicon: lexicon::Lexicon,
+    scorer: document::Scorer,
 }
 
 impl Plugin for Sentiment {
@@ -64,8 +72,15 @@ impl Plugin for Sentiment {
 
     fn create(config: Config, _host: &Host) -> Result<Self, PluginError> {
         config.validate().map_err(PluginError::Config)?;
-        let lexicon = lexicon::Lexicon::vader().map_err(PluginError::Failed)?;
-        Ok(Self { config, lexicon })
+        let scorer = match config.mode {
+            config::Mode::Vader => {
+                document::Scorer::Vader(lexicon::Lexicon::vader().map_err(PluginError::Failed)?)
+            }
+            config::Mode::News => {
+                document::Scorer::News(news::NewsModel::new().map_err(PluginError::Failed)?)
+            }
+        };
+        Ok(Self { config, scorer })
     }
 
     fn process(&self, document: &Document, call: &Call<'_>) -> Result<SentimentResult, PluginError> {
@@ -73,7 +88,7 @@ impl Plugin for Sentiment {
             call.host().log(Level::Warn, &format!("{}: no per-entity scores: {e}", document.id));
             Vec::new()
         });
-        document::analyse(document, &entities, &self.lexicon, &self.config, || call.is_cancelled())
+        document::analyse(document, &entities, &self.scorer, &self.config, || call.is_cancelled())
             .ok_or(PluginError::Cancelled)
     }
 }

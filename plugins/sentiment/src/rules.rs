@@ -17,7 +17,7 @@ pub const ALPHA: f64 = 15.0;
 
 /// Words that negate the sentiment word up to three tokens after them. Any word containing
 /// "n't" negates too (see [`is_negation`]).
-const NEGATE: &[&str] = &[
+pub const NEGATE: &[&str] = &[
     "aint",
     "arent",
     "cannot",
@@ -81,7 +81,7 @@ const NEGATE: &[&str] = &[
 
 /// Degree adverbs: boosters (+[`B_INCR`]) and dampeners ([`B_DECR`]). Keys with a space
 /// are matched as bigrams by the idiom check.
-const BOOSTERS: &[(&str, f64)] = &[
+pub const BOOSTERS: &[(&str, f64)] = &[
     ("absolutely", B_INCR),
     ("amazingly", B_INCR),
     ("awfully", B_INCR),
@@ -181,6 +181,24 @@ const SPECIAL_CASES: &[(&str, f64)] = &[
     ("beating heart", 3.5),
 ];
 
+/// [`SPECIAL_CASES`] split into words, as the scorer compares them with word windows
+/// (VADER joins the window with spaces and looks the string up; tokens never contain
+/// whitespace, so comparing word by word is the same test).
+pub const SPECIAL_PHRASES: &[(&[&str], f64)] = &[
+    (&["the", "shit"], 3.0),
+    (&["the", "bomb"], 3.0),
+    (&["bad", "ass"], 1.5),
+    (&["bus", "stop"], 0.0),
+    (&["yeah", "right"], -2.0),
+    (&["kiss", "of", "death"], -1.5),
+    (&["to", "die", "for"], 3.0),
+    (&["beating", "heart"], 3.5),
+];
+
+/// The multi-word boosters and dampeners ("kind of"), split into words.
+pub const BOOSTER_PHRASES: &[(&[&str], f64)] =
+    &[(&["just", "enough"], B_DECR), (&["kind", "of"], B_DECR), (&["sort", "of"], B_DECR)];
+
 /// True when the (lowercased) word negates what follows: one of VADER's negation words
 /// ("not", "never", "without", ...) or any word containing "n't".
 pub fn is_negation(lower: &str) -> bool {
@@ -215,5 +233,19 @@ mod tests {
         assert_eq!(booster("kind of"), Some(B_DECR));
         assert_eq!(booster("good"), None);
         assert_eq!(special_case("kiss of death"), Some(-1.5));
+    }
+
+    #[test]
+    fn split_tables_agree_with_the_string_tables() {
+        for (words, v) in SPECIAL_PHRASES {
+            assert_eq!(special_case(&words.join(" ")), Some(*v));
+        }
+        // "badass" is one word: VADER's phrase lookup can never match it.
+        assert_eq!(SPECIAL_PHRASES.len(), SPECIAL_CASES.len() - 1);
+        let multi: Vec<_> = BOOSTERS.iter().filter(|(w, _)| w.contains(' ')).collect();
+        assert_eq!(multi.len(), BOOSTER_PHRASES.len());
+        for (words, v) in BOOSTER_PHRASES {
+            assert_eq!(booster(&words.join(" ")), Some(*v));
+        }
     }
 }

@@ -18,19 +18,43 @@
 //! 8. compound = sum / sqrt(sum² + 15); pos/neu/neg are VADER's proportions, where each
 //!    sentiment word counts |valence| + 1 and each other word 1.
 //!
-//! Differences from the Python reference, all deliberate:
-//! - the "but" shift is applied by position, as NLTK's port does; vaderSentiment 3.3.2
-//!   finds each value with `list.index`, which can re-scale the wrong word when two words
-//!   carry equal valences;
-//! - typographic punctuation is made ASCII first (see [`crate::words`]);
-//! - results are not rounded here; the plugin rounds its output.
+//! [`Options::VADER`] reproduces the Python package exactly, quirks included (checked on
+//! all 18,513 development ground-truth texts, see `tests/parity.rs`):
+//! - the "but" shift finds each value with `list.index`, so when two words carry equal
+//!   valences the first one can be re-scaled twice and the other not at all;
+//! - curly quotes and apostrophes are not punctuation to it (`“excellent”` is no word it
+//!   knows, `couldn’t` no negation).
+//!
+//! [`Options::NEWS`] keeps the algorithm and fixes those two (the "but" shift by position,
+//! as NLTK's port does; typographic punctuation made ASCII, see [`crate::words`]). The
+//! news mode's other changes live in [`crate::news`]. Results are not rounded here.
+//!
+//! The implementation looks every word up once (valence, booster and negation share one
+//! table entry) and allocates three buffers per text: scoring a snippet takes well under a
+//! microsecond.
 //!
 //! [`C_INCR`]: crate::rules::C_INCR
 //! [`N_SCALAR`]: crate::rules::N_SCALAR
 
-use crate::lexicon::Lexicon;
-use crate::rules::{ALPHA, C_INCR, N_SCALAR, booster, is_negation, special_case};
-use crate::words::{is_upper, prepare, words};
+use crate::lexicon::{Entry, Lexicon};
+use crate::rules::{ALPHA, BOOSTER_PHRASES, C_INCR, N_SCALAR, SPECIAL_PHRASES};
+use crate::words::{is_py_space, is_upper, prepare, strip_token};
+
+/// Which of VADER's behaviours to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Map typographic quotes, apostrophes, dashes and "…" to ASCII before splitting.
+    pub typography: bool,
+    /// Apply the "but" shift by word position instead of VADER's value lookup.
+    pub but_by_position: bool,
+}
+
+impl Options {
+    /// Exactly vaderSentiment 3.3.2.
+    pub const VADER: Self = Self { typography: false, but_by_position: false };
+    /// The algorithm with its two accidental behaviours fixed, for news text.
+    pub const NEWS: Self = Self { typography: true, but_by_position: true };
+}
 
 /// VADER's scores for one text.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -45,53 +69,139 @@ pub struct Polarity {
     pub neg: f64,
     /// Number of words VADER saw; 0 means the scores carry no information.
     pub words: usize,
+    /// The sum of valences with punctuation emphasis, before normalisation (the news mode
+    /// combines sentences on this scale).
+    pub sum: f64,
+    /// The sum of the positive word valences alone (no emphasis).
+    pub positive: f64,
+    /// The sum of the negative word valences alone (no emphasis; ≤ 0).
+    pub negative: f64,
 }
 
 /// VADER's `normalize`: maps a sum of valences into [-1, 1].
 pub fn normalize(sum: f64) -> f64 {
-    (sum / (sum * sum + ALPHA).sqrt()).clamp(-1.0, 1.0)
+    normalize_with(sum, ALPHA)
 }
 
-/// Scores one text (VADER is designed for a sentence) with `lexicon`.
-pub fn polarity(text: &str, lexicon: &Lexicon) -> Polarity {
-    let prepared = prepare(text, lexicon);
-    let words = words(&prepared);
-    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-    let sentence = Sentence { words: &words, lower: &lower, lexicon, cap_diff: cap_diff(&words) };
+/// `normalize` with another `alpha` (the larger, the slower the score saturates).
+pub fn normalize_with(sum: f64, alpha: f64) -> f64 {
+    (sum / (sum * sum + alpha).sqrt()).clamp(-1.0, 1.0)
+}
 
-    let mut sentiments = Vec::with_capacity(words.len());
-    for i in 0..words.len() {
-        let is_modifier = booster(&lower[i]).is_some()
-            || (lower[i] == "kind" && lower.get(i + 1).is_some_and(|w| w == "of"));
+/// Scores one text exactly as vaderSentiment 3.3.2 does.
+pub fn polarity(text: &str, lexicon: &Lexicon) -> Polarity {
+    polarity_with(text, lexicon, Options::VADER)
+}
+
+/// Scores one text (VADER is designed for a sentence) with `lexicon` and `options`.
+pub fn polarity_with(text: &str, lexicon: &Lexicon, options: Options) -> Polarity {
+    let prepared = prepare(text, lexicon, options.typography);
+    let sentiments = valences(&prepared, lexicon, options);
+    score(&sentiments, &prepared)
+}
+
+/// The per-word valences of a prepared text, after the "but" shift (VADER's `sentiments`
+/// list, one value per word).
+pub fn valences(prepared: &str, lexicon: &Lexicon, options: Options) -> Vec<f64> {
+    // Words, their lowercase forms (in one buffer), ALL-CAPS flags and lexicon entries.
+    let mut originals: Vec<&str> = Vec::with_capacity(prepared.len() / 5 + 1);
+    let mut lower_buf = String::with_capacity(prepared.len());
+    let mut bounds: Vec<(u32, u32)> = Vec::with_capacity(prepared.len() / 5 + 1);
+    let mut upper: Vec<bool> = Vec::with_capacity(prepared.len() / 5 + 1);
+    for token in prepared.split(is_py_space).filter(|t| !t.is_empty()) {
+        let word = strip_token(token);
+        let start = lower_buf.len();
+        lower_buf.push_str(word);
+        if word.is_ascii() {
+            let (mut has_upper, mut has_lower) = (false, false);
+            for b in word.bytes() {
+                has_upper |= b.is_ascii_uppercase();
+                has_lower |= b.is_ascii_lowercase();
+            }
+            upper.push(has_upper && !has_lower);
+            if has_upper {
+                lower_buf[start..].make_ascii_lowercase();
+            }
+        } else {
+            lower_buf.truncate(start);
+            lower_buf.extend(word.chars().flat_map(char::to_lowercase));
+            upper.push(is_upper(word));
+        }
+        bounds.push((start as u32, lower_buf.len() as u32));
+        originals.push(word);
+    }
+    let lower: Vec<&str> = bounds.iter().map(|&(a, b)| &lower_buf[a as usize..b as usize]).collect();
+    let entries: Vec<Option<&Entry>> = lower.iter().map(|w| lexicon.word(w)).collect();
+    let caps = upper.iter().filter(|&&u| u).count();
+    let sentence = Sentence {
+        upper: &upper,
+        lower: &lower,
+        entries: &entries,
+        cap_diff: caps > 0 && caps < originals.len(),
+    };
+
+    let mut sentiments = Vec::with_capacity(originals.len());
+    for i in 0..originals.len() {
+        let is_modifier =
+            sentence.booster(i) != 0.0 || (lower[i] == "kind" && lower.get(i + 1) == Some(&"of"));
         sentiments.push(if is_modifier { 0.0 } else { sentence.valence(i) });
     }
-    but_shift(&lower, &mut sentiments);
-    score(&sentiments, &prepared)
+    if let Some(but) = lower.iter().position(|w| *w == "but") {
+        if options.but_by_position {
+            but_shift_by_position(but, &mut sentiments);
+        } else {
+            but_shift_like_vader(but, &mut sentiments);
+        }
+    }
+    sentiments
 }
 
 /// The words of one sentence and what VADER needs to know about them.
 struct Sentence<'a> {
-    words: &'a [&'a str],
-    lower: &'a [String],
-    lexicon: &'a Lexicon,
+    /// Each word is ALL CAPS (Python's `isupper`).
+    upper: &'a [bool],
+    lower: &'a [&'a str],
+    entries: &'a [Option<&'a Entry>],
     /// Some but not all words are ALL CAPS.
     cap_diff: bool,
 }
 
 impl Sentence<'_> {
-    fn in_lexicon(&self, i: usize) -> bool {
-        self.lexicon.contains(&self.lower[i])
+    #[inline]
+    fn lexicon_valence(&self, i: usize) -> Option<f64> {
+        self.entries[i].and_then(|e| e.valence)
     }
 
+    #[inline]
+    fn in_lexicon(&self, i: usize) -> bool {
+        self.lexicon_valence(i).is_some()
+    }
+
+    #[inline]
+    fn booster(&self, i: usize) -> f64 {
+        self.entries[i].map_or(0.0, |e| e.booster)
+    }
+
+    #[inline]
+    fn negated(&self, i: usize) -> bool {
+        self.entries[i].is_some_and(|e| e.negation) || self.lower[i].contains("n't")
+    }
+
+    #[inline]
     fn is(&self, i: usize, word: &str) -> bool {
         self.lower[i] == word
     }
 
+    /// True when the words at `idx` spell `phrase`.
+    fn spells(&self, idx: &[usize], phrase: &[&str]) -> bool {
+        idx.len() == phrase.len() && idx.iter().zip(phrase).all(|(&i, w)| self.lower[i] == *w)
+    }
+
     /// VADER's `sentiment_valence` for the word at `i`.
     fn valence(&self, i: usize) -> f64 {
-        let Some(base) = self.lexicon.valence(&self.lower[i]) else { return 0.0 };
+        let Some(base) = self.lexicon_valence(i) else { return 0.0 };
         let mut valence = base;
-        let n = self.words.len();
+        let n = self.lower.len();
         // "no" directly before another lexicon word negates it rather than scoring itself.
         if self.is(i, "no") && i + 1 < n && self.in_lexicon(i + 1) {
             valence = 0.0;
@@ -102,7 +212,7 @@ impl Sentence<'_> {
         {
             valence = base * N_SCALAR;
         }
-        if is_upper(self.words[i]) && self.cap_diff {
+        if self.cap_diff && self.upper[i] {
             // As in VADER, a zero valence here is pushed negative.
             valence += if valence > 0.0 { C_INCR } else { -C_INCR };
         }
@@ -124,11 +234,14 @@ impl Sentence<'_> {
 
     /// VADER's `scalar_inc_dec`: the boost or dampening word `j` applies to `valence`.
     fn scalar(&self, j: usize, valence: f64) -> f64 {
-        let Some(mut scalar) = booster(&self.lower[j]) else { return 0.0 };
+        let mut scalar = self.booster(j);
+        if scalar == 0.0 {
+            return 0.0;
+        }
         if valence < 0.0 {
             scalar = -scalar;
         }
-        if is_upper(self.words[j]) && self.cap_diff {
+        if self.cap_diff && self.upper[j] {
             scalar += if valence > 0.0 { C_INCR } else { -C_INCR };
         }
         scalar
@@ -136,14 +249,13 @@ impl Sentence<'_> {
 
     /// VADER's `_negation_check` for the word `distance + 1` places before `i`.
     fn negation(&self, valence: f64, distance: usize, i: usize) -> f64 {
-        let negated = |j: usize| is_negation(&self.lower[j]);
         match distance {
-            0 if negated(i - 1) => valence * N_SCALAR,
+            0 if self.negated(i - 1) => valence * N_SCALAR,
             1 if self.is(i - 2, "never") && (self.is(i - 1, "so") || self.is(i - 1, "this")) => {
                 valence * 1.25
             }
             1 if self.is(i - 2, "without") && self.is(i - 1, "doubt") => valence,
-            1 if negated(i - 2) => valence * N_SCALAR,
+            1 if self.negated(i - 2) => valence * N_SCALAR,
             // Python precedence: `never and (so or this)` OR `(so or this)` one word before.
             2 if (self.is(i - 3, "never") && (self.is(i - 2, "so") || self.is(i - 2, "this")))
                 || (self.is(i - 1, "so") || self.is(i - 1, "this")) =>
@@ -151,38 +263,44 @@ impl Sentence<'_> {
                 valence * 1.25
             }
             2 if self.is(i - 3, "without") && (self.is(i - 2, "doubt") || self.is(i - 1, "doubt")) => valence,
-            2 if negated(i - 3) => valence * N_SCALAR,
+            2 if self.negated(i - 3) => valence * N_SCALAR,
             _ => valence,
         }
     }
 
     /// VADER's `_special_idioms_check` (only called with `i >= 3`).
     fn idioms(&self, mut valence: f64, i: usize) -> f64 {
-        let l = self.lower;
-        let one_zero = format!("{} {}", l[i - 1], l[i]);
-        let two_one_zero = format!("{} {} {}", l[i - 2], l[i - 1], l[i]);
-        let two_one = format!("{} {}", l[i - 2], l[i - 1]);
-        let three_two_one = format!("{} {} {}", l[i - 3], l[i - 2], l[i - 1]);
-        let three_two = format!("{} {}", l[i - 3], l[i - 2]);
-        for seq in [&one_zero, &two_one_zero, &two_one, &three_two_one, &three_two] {
-            if let Some(v) = special_case(seq) {
-                valence = v;
-                break;
+        let n = self.lower.len();
+        let windows: [&[usize]; 5] =
+            [&[i - 1, i], &[i - 2, i - 1, i], &[i - 2, i - 1], &[i - 3, i - 2, i - 1], &[i - 3, i - 2]];
+        'outer: for idx in windows {
+            for (phrase, v) in SPECIAL_PHRASES {
+                if self.spells(idx, phrase) {
+                    valence = *v;
+                    break 'outer;
+                }
             }
         }
-        if l.len() > i + 1
-            && let Some(v) = special_case(&format!("{} {}", l[i], l[i + 1]))
-        {
-            valence = v;
+        if n > i + 1 {
+            for (phrase, v) in SPECIAL_PHRASES {
+                if self.spells(&[i, i + 1], phrase) {
+                    valence = *v;
+                }
+            }
         }
-        if l.len() > i + 2
-            && let Some(v) = special_case(&format!("{} {} {}", l[i], l[i + 1], l[i + 2]))
-        {
-            valence = v;
+        if n > i + 2 {
+            for (phrase, v) in SPECIAL_PHRASES {
+                if self.spells(&[i, i + 1, i + 2], phrase) {
+                    valence = *v;
+                }
+            }
         }
-        for ngram in [&three_two_one, &three_two, &two_one] {
-            if let Some(b) = booster(ngram) {
-                valence += b;
+        // Booster bigrams ("kind of") among the three words before; all are two words.
+        for idx in [&[i - 3, i - 2], &[i - 2, i - 1]] {
+            for (phrase, b) in BOOSTER_PHRASES {
+                if self.spells(idx, phrase) {
+                    valence += b;
+                }
             }
         }
         valence
@@ -200,16 +318,9 @@ impl Sentence<'_> {
     }
 }
 
-/// Some but not all words are ALL CAPS (VADER's `allcap_differential`).
-fn cap_diff(words: &[&str]) -> bool {
-    let caps = words.iter().filter(|w| is_upper(w)).count();
-    caps > 0 && caps < words.len()
-}
-
-/// VADER's `_but_check`, by position: the first "but" halves what precedes it and
-/// multiplies what follows by 1.5.
-fn but_shift(lower: &[String], sentiments: &mut [f64]) {
-    let Some(but) = lower.iter().position(|w| w == "but") else { return };
+/// The "but" shift by position: the first "but" halves what precedes it and multiplies
+/// what follows by 1.5.
+fn but_shift_by_position(but: usize, sentiments: &mut [f64]) {
     for (i, s) in sentiments.iter_mut().enumerate() {
         if i < but {
             *s *= 0.5;
@@ -219,10 +330,31 @@ fn but_shift(lower: &[String], sentiments: &mut [f64]) {
     }
 }
 
+/// VADER's `_but_check` as written: for each position k, the value found there is looked
+/// up again with `list.index` (the first equal value) and *that* position is re-scaled by
+/// where it lies relative to "but".
+fn but_shift_like_vader(but: usize, sentiments: &mut [f64]) {
+    for k in 0..sentiments.len() {
+        let value = sentiments[k];
+        #[allow(clippy::float_cmp)] // Python's `list.index` compares with ==.
+        let Some(si) = sentiments.iter().position(|&x| x == value) else { continue };
+        if si < but {
+            sentiments[si] = value * 0.5;
+        } else if si > but {
+            sentiments[si] = value * 1.5;
+        }
+    }
+}
+
 /// Emphasis from "!" (up to four) and "?" (two or more) in the text.
-fn punctuation_emphasis(text: &str) -> f64 {
-    let exclamations = text.matches('!').count().min(4) as f64 * 0.292;
-    let questions = match text.matches('?').count() {
+pub fn punctuation_emphasis(text: &str) -> f64 {
+    let (mut exclamations, mut questions) = (0usize, 0usize);
+    for b in text.bytes() {
+        exclamations += usize::from(b == b'!');
+        questions += usize::from(b == b'?');
+    }
+    let exclamations = exclamations.min(4) as f64 * 0.292;
+    let questions = match questions {
         0 | 1 => 0.0,
         n @ 2..=3 => n as f64 * 0.18,
         _ => 0.96,
@@ -231,7 +363,7 @@ fn punctuation_emphasis(text: &str) -> f64 {
 }
 
 /// VADER's `score_valence`: compound and proportions from the word valences.
-fn score(sentiments: &[f64], text: &str) -> Polarity {
+pub fn score(sentiments: &[f64], text: &str) -> Polarity {
     if sentiments.is_empty() {
         return Polarity::default();
     }
@@ -243,11 +375,14 @@ fn score(sentiments: &[f64], text: &str) -> Polarity {
         sum -= emphasis;
     }
     let (mut pos, mut neg, mut neu) = (0.0_f64, 0.0_f64, 0.0_f64);
+    let (mut positive, mut negative) = (0.0_f64, 0.0_f64);
     for &s in sentiments {
         if s > 0.0 {
             pos += s + 1.0;
+            positive += s;
         } else if s < 0.0 {
             neg += s - 1.0;
+            negative += s;
         } else {
             neu += 1.0;
         }
@@ -264,6 +399,9 @@ fn score(sentiments: &[f64], text: &str) -> Polarity {
         neu: (neu / total).abs(),
         neg: (neg / total).abs(),
         words: sentiments.len(),
+        sum,
+        positive,
+        negative,
     }
 }
 
@@ -388,10 +526,29 @@ mod tests {
     #[test]
     fn typographic_punctuation_scores_like_ascii() {
         let lex = lex();
-        let curly = polarity("Trump called it “excellent,” but it couldn’t last.", &lex);
-        let ascii = polarity("Trump called it \"excellent,\" but it couldn't last.", &lex);
+        let text = "Trump called it “excellent,” but it couldn’t last.";
+        let curly = polarity_with(text, &lex, Options::NEWS);
+        let ascii =
+            polarity_with("Trump called it \"excellent,\" but it couldn't last.", &lex, Options::NEWS);
         assert_eq!(curly, ascii);
         assert!(curly.compound != 0.0);
+        // VADER itself sees neither the quoted word nor the negation.
+        let vader = polarity(text, &lex);
+        assert_eq!(vader.compound, 0.0);
+    }
+
+    #[test]
+    fn vader_but_quirk_is_reproduced() {
+        // "ftw" (2.0) is halved to 1.0 before "but"; then "bffn" (1.0) after it is looked
+        // up with Python's `list.index`, which finds the halved "ftw" first: "ftw" is
+        // halved twice and "bffn" never scaled. vaderSentiment says 0.3612.
+        let lex = lex();
+        let text = "ftw but bffn";
+        let vader = polarity(text, &lex);
+        let news = polarity_with(text, &lex, Options::NEWS);
+        assert!((vader.sum - (0.5 + 1.0)).abs() < 1e-9, "{vader:?}");
+        assert!((vader.compound - 0.3612).abs() < 1e-4, "{vader:?}");
+        assert!((news.sum - (1.0 + 1.5)).abs() < 1e-9, "{news:?}");
     }
 
     #[test]

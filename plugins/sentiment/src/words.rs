@@ -7,27 +7,36 @@
 //! boosting see, and the reference scores would no longer match. So this module keeps
 //! VADER's definition and nothing else.
 //!
-//! One deliberate, documented deviation: typographic quotes, apostrophes, dashes and the
-//! ellipsis are first mapped to their ASCII forms. VADER only strips ASCII punctuation, so
-//! on news text it would look up `“excellent` (and find nothing) and would not see the
-//! negation in `couldn’t`. The mapping keeps every character count equal except `…`.
+//! Two details are Python's, on purpose: words are split on Python's whitespace (which
+//! also counts the information separators U+001C..U+001F) and "ALL CAPS" is Python's
+//! `str.isupper()` (a title-case letter such as "ǅ" makes it false).
+//!
+//! The news mode ([`prepare`] with `typography`) first maps typographic quotes,
+//! apostrophes, dashes and the ellipsis to their ASCII forms. VADER only strips ASCII
+//! punctuation, so on news text it would look up `“excellent` (and find nothing) and would
+//! not see the negation in `couldn’t`. The faithful mode leaves them alone, as VADER does.
 
 use std::borrow::Cow;
 
 use crate::lexicon::Lexicon;
 
-/// A text prepared the way VADER prepares it: typographic punctuation made ASCII, emoji
-/// replaced by their descriptions, surrounding whitespace trimmed.
-pub fn prepare<'a>(text: &'a str, lexicon: &Lexicon) -> Cow<'a, str> {
-    let needs_work = text.chars().any(|c| typographic(c).is_some() || !c.is_ascii());
+/// A text prepared the way VADER prepares it: emoji replaced by their descriptions,
+/// surrounding whitespace trimmed; with `typography`, typographic punctuation made ASCII
+/// first.
+pub fn prepare<'a>(text: &'a str, lexicon: &Lexicon, typography: bool) -> Cow<'a, str> {
+    let needs_work = if text.is_ascii() {
+        lexicon.has_ascii_emoji()
+    } else {
+        text.chars().any(|c| (typography && typographic(c).is_some()) || lexicon.describe_emoji(c).is_some())
+    };
     if !needs_work {
-        return Cow::Borrowed(text.trim());
+        return Cow::Borrowed(trim(text));
     }
-    let mut out = String::with_capacity(text.len());
-    // VADER inserts a space before an emoji description unless one precedes it.
+    let mut out = String::with_capacity(text.len() + 16);
+    // VADER inserts a space before an emoji description unless a space precedes it.
     let mut prev_space = true;
     for c in text.chars() {
-        if let Some(ascii) = typographic(c) {
+        if let Some(ascii) = typographic(c).filter(|_| typography) {
             out.push_str(ascii);
             prev_space = false;
         } else if let Some(description) = lexicon.describe_emoji(c) {
@@ -41,24 +50,52 @@ pub fn prepare<'a>(text: &'a str, lexicon: &Lexicon) -> Cow<'a, str> {
             prev_space = c == ' ';
         }
     }
-    Cow::Owned(out.trim().to_owned())
+    Cow::Owned(trim(&out).to_owned())
 }
 
-/// VADER's `words_and_emoticons`: whitespace-separated tokens with surrounding ASCII
-/// punctuation stripped, unless stripping leaves two characters or fewer.
+/// Python's `str.isspace()` for one character: Unicode white space plus U+001C..U+001F.
+#[inline]
+pub fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Python's `str.strip()` without arguments.
+pub fn trim(text: &str) -> &str {
+    text.trim_matches(is_py_space)
+}
+
+/// VADER's `words_and_emoticons`: tokens split on (Python) whitespace, with surrounding
+/// ASCII punctuation stripped, unless stripping leaves two characters or fewer.
 pub fn words(prepared: &str) -> Vec<&str> {
-    prepared
-        .split_whitespace()
-        .map(|token| {
-            let stripped = token.trim_matches(|c: char| c.is_ascii_punctuation());
-            if stripped.chars().count() <= 2 { token } else { stripped }
-        })
-        .collect()
+    let mut out = Vec::with_capacity(prepared.len() / 5 + 1);
+    for token in prepared.split(is_py_space).filter(|t| !t.is_empty()) {
+        out.push(strip_token(token));
+    }
+    out
 }
 
-/// Python's `str.isupper()`: at least one cased character and none lowercase.
+/// One token without its surrounding ASCII punctuation, unless that leaves two
+/// characters or fewer (then the token as it is: an emoticon such as ":)").
+#[inline]
+pub fn strip_token(token: &str) -> &str {
+    let stripped = token.trim_matches(|c: char| c.is_ascii_punctuation());
+    let short = if stripped.is_ascii() { stripped.len() <= 2 } else { stripped.chars().nth(2).is_none() };
+    if short { token } else { stripped }
+}
+
+/// Python's `str.isupper()`: at least one cased character, none lowercase or title case.
 pub fn is_upper(word: &str) -> bool {
-    word.chars().any(char::is_uppercase) && !word.chars().any(char::is_lowercase)
+    if word.is_ascii() {
+        let b = word.as_bytes();
+        return b.iter().any(u8::is_ascii_uppercase) && !b.iter().any(u8::is_ascii_lowercase);
+    }
+    word.chars().any(char::is_uppercase) && !word.chars().any(|c| c.is_lowercase() || is_titlecase(c))
+}
+
+/// Unicode general category Lt (title-case letters), which Python's `isupper` refuses.
+fn is_titlecase(c: char) -> bool {
+    matches!(c, '\u{1C5}' | '\u{1C8}' | '\u{1CB}' | '\u{1F2}' | '\u{1F88}'..='\u{1F8F}' | '\u{1F98}'..='\u{1F9F}'
+        | '\u{1FA8}'..='\u{1FAF}' | '\u{1FBC}' | '\u{1FCC}' | '\u{1FFC}')
 }
 
 /// The ASCII stand-in for a typographic punctuation character.
@@ -83,7 +120,7 @@ mod tests {
     #[test]
     fn strips_punctuation_but_keeps_emoticons_and_contractions() {
         let lex = lex();
-        let text = prepare("Good!!! :) don't (really) go, ok?", &lex);
+        let text = prepare("Good!!! :) don't (really) go, ok?", &lex, false);
         // "go," and "ok?" keep their punctuation: stripped they would be two letters or fewer.
         assert_eq!(words(&text), ["Good", ":)", "don't", "really", "go,", "ok?"]);
     }
@@ -91,14 +128,16 @@ mod tests {
     #[test]
     fn typographic_quotes_and_apostrophes_become_ascii() {
         let lex = lex();
-        let text = prepare("“excellent” but couldn’t", &lex);
+        let text = prepare("“excellent” but couldn’t", &lex, true);
         assert_eq!(words(&text), ["excellent", "but", "couldn't"]);
+        let text = prepare("“excellent” but couldn’t", &lex, false);
+        assert_eq!(words(&text), ["“excellent”", "but", "couldn’t"]);
     }
 
     #[test]
     fn emoji_become_their_description() {
         let lex = lex();
-        assert_eq!(prepare("nice😁", &lex), "nice beaming face with smiling eyes");
+        assert_eq!(prepare("nice😁", &lex, false), "nice beaming face with smiling eyes");
     }
 
     #[test]
@@ -107,5 +146,8 @@ mod tests {
         assert!(is_upper("U.S."));
         assert!(!is_upper("Good"));
         assert!(!is_upper(":)"));
+        assert!(is_upper("ÉTÉ"));
+        assert!(!is_upper("ǅX"), "title case is not upper in Python");
+        assert_eq!(words("a\u{1c}b  c"), ["a", "b", "c"]);
     }
 }
