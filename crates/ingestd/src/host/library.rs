@@ -33,8 +33,13 @@ pub fn default_file_name(name: &str) -> String {
     format!("{}{}{}", std::env::consts::DLL_PREFIX, name.replace('-', "_"), std::env::consts::DLL_SUFFIX)
 }
 
+/// Where packages install plugins, relative to the executable's folder
+/// (`/usr/bin/ingestd` → `/usr/lib/ingestd/plugins`).
+pub const INSTALLED_PLUGIN_DIR: &str = "../lib/ingestd/plugins";
+
 /// Where a plugin's library is: an explicit path is used as given; a bare file name is looked
-/// up next to the running executable, then in `plugin_dir`.
+/// up next to the running executable (a build tree), then in `plugin_dir`, then in
+/// [`INSTALLED_PLUGIN_DIR`] (an installed package).
 pub fn locate(name: &str, library: Option<&Path>, plugin_dir: Option<&Path>) -> Result<PathBuf, HostError> {
     let file = match library {
         Some(path) if path.components().count() > 1 => return Ok(path.to_owned()),
@@ -42,8 +47,13 @@ pub fn locate(name: &str, library: Option<&Path>, plugin_dir: Option<&Path>) -> 
         None => PathBuf::from(default_file_name(name)),
     };
     let exe_dir = std::env::current_exe().ok().and_then(|p| p.parent().map(Path::to_owned));
-    let searched: Vec<PathBuf> =
-        exe_dir.into_iter().chain(plugin_dir.map(Path::to_owned)).map(|dir| dir.join(&file)).collect();
+    let installed = exe_dir.as_ref().map(|dir| dir.join(INSTALLED_PLUGIN_DIR));
+    let searched: Vec<PathBuf> = exe_dir
+        .into_iter()
+        .chain(plugin_dir.map(Path::to_owned))
+        .chain(installed)
+        .map(|dir| dir.join(&file))
+        .collect();
     searched
         .iter()
         .find(|candidate| candidate.is_file())

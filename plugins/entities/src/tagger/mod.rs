@@ -9,7 +9,7 @@
 //!
 //! The shipped model (`model/ner.bin`) is compiled into the library with `include_bytes!`,
 //! so the cdylib is self-contained; [`Tagger::builtin`] parses it (a few milliseconds).
-//! Retrain with `cargo run --release -p entities --example train` (see the crate README).
+//! Retrain with `cargo run --release -p entities --example ner_train` (see the crate README).
 
 pub mod conll;
 pub mod decode;

@@ -2,7 +2,7 @@
 //! `dev`, and writes the model file.
 //!
 //! ```sh
-//! cargo run --release -p entities --example train -- \
+//! cargo run --release -p entities --example ner_train -- \
 //!     [--train ../shared/data/conll2003/train.txt] [--dev ../shared/data/conll2003/dev.txt] \
 //!     [--epochs 12] [--min-count 1] [--out plugins/entities/model/ner.bin]
 //! ```

@@ -2,7 +2,7 @@
 //! recall and F1, overall and per type, on the file's own tokens.
 //!
 //! ```sh
-//! cargo run --release -p entities --example eval -- [FILE] [--model model/ner.bin]
+//! cargo run --release -p entities --example ner_eval -- [FILE] [--model model/ner.bin]
 //! ```
 //! FILE defaults to `../shared/data/conll2003/dev.txt`; the model to the one compiled in.
 

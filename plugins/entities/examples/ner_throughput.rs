@@ -2,7 +2,7 @@
 //! on the BBC News corpus, one core, after building each document as the host does.
 //!
 //! ```sh
-//! cargo run --release -p entities --example throughput -- [BBC_DIR] [--runs 3]
+//! cargo run --release -p entities --example ner_throughput -- [BBC_DIR] [--runs 3]
 //! ```
 //! Prints model load time, then per run: documents, words (Word/Number tokens), tagger
 //! tokens, seconds and tokens/s; and the median run.
