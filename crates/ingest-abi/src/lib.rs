@@ -25,6 +25,7 @@
 
 pub mod ffi;
 pub mod sdk;
+pub mod testing;
 pub mod types;
 
 pub use sdk::{Call, Host, Level, Plugin, PluginError};

@@ -1,65 +1,9 @@
 //! The whole C ABI round trip: descriptor, `create`, `process`, `free_buffer`, `destroy`,
-//! called exactly as the host calls them, with a tiny fake host table.
+//! called exactly as the host calls them (through `ingest_abi::testing`).
 
-use std::ffi::c_void;
-use std::ptr;
-
-use ingest_abi::ffi::{
-    ABI_MAGIC, ABI_MAJOR, IngestBuffer, IngestCall, IngestHostApi, IngestPluginDescriptor, IngestStr,
-    STATUS_ERROR, STATUS_OK,
-};
+use ingest_abi::ffi::{ABI_MAGIC, ABI_MAJOR, STATUS_ERROR, STATUS_OK};
+use ingest_abi::testing::TestHost;
 use serde_json::{Value, json};
-
-unsafe extern "C" fn log(_host: *mut c_void, _level: u32, _message: IngestStr) {}
-
-unsafe extern "C" fn not_cancelled(_call: *const IngestCall) -> i32 {
-    0
-}
-
-fn fake_host() -> IngestHostApi {
-    IngestHostApi {
-        struct_size: size_of::<IngestHostApi>() as u32,
-        host_data: ptr::null_mut(),
-        state_dir: IngestStr::from_str(""),
-        log,
-        is_cancelled: not_cancelled,
-    }
-}
-
-/// Copies a plugin-owned buffer and hands it back to the plugin's `free_buffer`.
-fn take(descriptor: &IngestPluginDescriptor, buffer: IngestBuffer) -> String {
-    let text = if buffer.ptr.is_null() {
-        String::new()
-    } else {
-        // SAFETY: the plugin filled `buffer` with `len` initialised bytes it owns.
-        let bytes = unsafe { std::slice::from_raw_parts(buffer.ptr, buffer.len) };
-        String::from_utf8(bytes.to_vec()).expect("UTF-8 from the plugin")
-    };
-    // SAFETY: the buffer came from this plugin and is freed once.
-    unsafe { (descriptor.free_buffer)(buffer) };
-    text
-}
-
-/// `create` with `config`: the instance, or the status and error message.
-fn create(
-    descriptor: &IngestPluginDescriptor,
-    host: &IngestHostApi,
-    config: &str,
-) -> Result<*mut c_void, (i32, String)> {
-    let mut instance = ptr::null_mut();
-    let mut error = IngestBuffer::empty();
-    // SAFETY: valid host table (outlives the instance), config bytes and out-pointers.
-    let status = unsafe { (descriptor.create)(host, IngestStr::from_str(config), &mut instance, &mut error) };
-    if status == STATUS_OK { Ok(instance) } else { Err((status, take(descriptor, error))) }
-}
-
-fn process(descriptor: &IngestPluginDescriptor, instance: *mut c_void, document: &str) -> (i32, String) {
-    let mut output = IngestBuffer::empty();
-    // SAFETY: `instance` is live; the call handle is only passed to our `not_cancelled`.
-    let status =
-        unsafe { (descriptor.process)(instance, ptr::null(), IngestStr::from_str(document), &mut output) };
-    (status, take(descriptor, output))
-}
 
 #[test]
 fn sentiment_round_trips_through_the_c_abi() {
@@ -70,12 +14,12 @@ fn sentiment_round_trips_through_the_c_abi() {
     // SAFETY: name points to a static string.
     assert_eq!(unsafe { descriptor.name.as_bytes() }, b"sentiment");
 
-    let host = fake_host();
-    let (status, message) = create(descriptor, &host, r#"{"positive_treshold": 0.1}"#).unwrap_err();
+    let host = TestHost::new();
+    let (status, message) = host.create(descriptor, r#"{"positive_treshold": 0.1}"#).unwrap_err();
     assert_eq!(status, STATUS_ERROR);
     assert!(message.contains("positive_treshold"), "{message}");
 
-    let instance = create(descriptor, &host, r#"{"positive_threshold": 0.05}"#).unwrap();
+    let instance = host.create(descriptor, r#"{"positive_threshold": 0.05}"#).unwrap();
     let text = "Mélanie Joly called the talks excellent and productive. Putin's war is horrible.";
     let first_end = text.find(" Putin").map(|b| text[..b].chars().count()).unwrap();
     let putin = first_end + 1;
@@ -95,7 +39,7 @@ fn sentiment_round_trips_through_the_c_abi() {
             ]
         }}
     });
-    let (status, output) = process(descriptor, instance, &document.to_string());
+    let (status, output) = instance.process(&document.to_string());
     assert_eq!(status, STATUS_OK, "{output}");
     let result: Value = serde_json::from_str(&output).unwrap();
     for key in ["score", "pos", "neu", "neg"] {
@@ -112,13 +56,10 @@ fn sentiment_round_trips_through_the_c_abi() {
     assert!(result["entities"]["Vladimir Putin"]["score"].as_f64().unwrap() < -0.5);
 
     // Same document, same answer (the host may redeliver).
-    assert_eq!(process(descriptor, instance, &document.to_string()).1, output);
+    assert_eq!(instance.process(&document.to_string()).1, output);
 
     // A document that is not JSON is an error, not a crash.
-    let (status, message) = process(descriptor, instance, "{not json");
+    let (status, message) = instance.process("{not json");
     assert_eq!(status, STATUS_ERROR);
     assert!(message.contains("invalid document JSON"), "{message}");
-
-    // SAFETY: created above, destroyed once, after its last call.
-    unsafe { (descriptor.destroy)(instance) };
 }
