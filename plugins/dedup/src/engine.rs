@@ -20,6 +20,9 @@ use crate::story::{self, Stories, StoryDoc};
 pub const MAX_CANDIDATES: usize = 200;
 /// At most this many near-duplicates are reported per article, most similar first.
 pub const MAX_REPORTED: usize = 25;
+/// The document-frequency counters are saved every this many indexed articles; story
+/// vectors are kept at least this long so a restart can count the ones after the snapshot.
+pub const DF_SNAPSHOT: u64 = 8192;
 
 /// The index and the story state, changed together under one lock.
 struct State {
@@ -52,8 +55,10 @@ struct Analysis {
     exact_key: normalise::ExactKey,
     /// Its sorted shingle set (empty when the text has no words).
     shingles: Vec<u64>,
+    /// The form of it the index stores.
+    stored: Vec<u8>,
     /// Its LSH bucket keys, one per band.
-    buckets: Vec<u64>,
+    buckets: Vec<u32>,
     /// Its content terms for story clustering.
     terms: Vec<(u64, u32)>,
     /// Its repeated paragraphs: they depend on this article alone.
@@ -81,6 +86,7 @@ impl Engine {
         Analysis {
             exact_key: normalise::exact_key(&words, &document.id),
             buckets,
+            stored: minhash::stored_set(&shingles),
             shingles,
             terms: story::terms(&words),
             repeated: paragraphs::repeated(&document.paragraphs, &words),
@@ -125,14 +131,19 @@ impl Engine {
             exact_key: &analysis.exact_key,
             story: &answer.story,
             buckets: &analysis.buckets,
-            shingles: &analysis.shingles,
+            shingles: &analysis.stored,
             vector,
-            terms: &analysis.terms,
+            retain: (self.config.story_window as u64).max(DF_SNAPSHOT) + 1,
         });
         let number = state.index.record(&Entry { id, source, answer: &answer, indexed })?;
         if let (Some(no), Some(vector)) = (number, vector) {
             let doc = StoryDoc { no, story: answer.story.clone(), vector };
-            state.stories.add(doc, &analysis.terms);
+            state.stories.add(doc);
+            let (df, docs) = state.stories.df();
+            if docs.is_multiple_of(DF_SNAPSHOT) {
+                let df = df.to_vec();
+                state.index.save_df(&df, docs)?;
+            }
         }
         Ok(answer)
     }
@@ -153,11 +164,13 @@ impl Engine {
         candidates.truncate(MAX_CANDIDATES);
         let numbers: Vec<u64> = candidates.iter().map(|&(no, _)| no).collect();
         let mut found: Vec<(f64, u64, NearDuplicate)> = Vec::new();
-        for (no, record, shingles) in index.documents(&numbers)? {
+        for (no, record, stored) in index.documents(&numbers)? {
             if original.is_some_and(|o| o.id == record.id && o.source == record.source) {
                 continue;
             }
-            let overlap = minhash::overlap(&analysis.shingles, &shingles);
+            let Some(overlap) = minhash::compare(&analysis.shingles, &stored) else {
+                return Err(DedupError::Corrupt { path: "(index)".into(), what: format!("shingles[{no}]") });
+            };
             let score = overlap.jaccard.max(overlap.containment);
             if score >= self.config.threshold {
                 found.push((

@@ -12,8 +12,11 @@
 //!   or file name) is `exact_duplicate_of` the owner.
 //! - **Near-duplicates.** Word 5-shingles, a 128-value MinHash signature and LSH banding
 //!   ([`minhash`]) find candidates without comparing against every article; each candidate
-//!   is then *verified* with the exact Jaccard and containment of the stored shingle sets, so
-//!   the reported figures are measurements, not estimates. Containment (shared shingles over
+//!   is then *verified* with the Jaccard and containment of the stored shingle sets: exact
+//!   when the stored set is small (at most 64 shingles, kept whole), and measured exactly on
+//!   a consistent 1-in-4 sample of both sets otherwise (the same shingles are sampled in every
+//!   text, so this is an unbiased estimate with about 100 samples for an average article, far
+//!   tighter on containment than a MinHash estimate). Containment (shared shingles over
 //!   the smaller set) is reported because a short wire story pasted into a longer article is
 //!   a copy even though their Jaccard is low. The default banding (64 bands of 2 rows) makes
 //!   a pair a candidate with probability 1 - (1 - J²)⁶⁴: about 63% at Jaccard 0.125, 98% at
@@ -45,19 +48,24 @@
 //! # Persistence and concurrency
 //!
 //! The index ([`index`]) is one redb file in the host's state folder (in memory when there is
-//! none): crash-safe, since each article is one transaction. `process` runs on several
+//! none) plus a small write-ahead log: each article is appended to the log and synced before
+//! `process` returns, applied to redb in a non-durable transaction, and made durable in redb
+//! by one commit every 256 articles (the log is then emptied; on open, unapplied records are
+//! replayed). `process` runs on several
 //! threads; the analysis runs in parallel and the check-and-record runs under one mutex, so
 //! two concurrent copies cannot both be first. The index sits behind the small [`Index`]
 //! trait so a shared PostgreSQL backend can replace redb later without touching this logic.
 //!
 //! # Cost per indexed article
 //!
-//! On disk: the shingle set (8 bytes per distinct shingle, about one per word), 64 LSH
-//! entries, the story vector (12 bytes per kept term, at most 200), the answer JSON and a
-//! small record; exact duplicates store only their answer. In memory: the story vector of
-//! each article in the window plus its postings (about 24 bytes per kept term, so roughly
-//! 3-5 KB per article, 15-25 MB for the default window of 5000), and one document-frequency
-//! counter per distinct content word ever seen (grows with the vocabulary, not per article).
+//! On disk: the stored shingle set (4 bytes per shingle, sampled 1 in 4 above 64 shingles),
+//! 64 LSH entries (u32 bucket, u32 article), the answer JSON and a small record; story
+//! vectors (12 bytes per kept term) only for the most recent max(window, 8192) articles; the
+//! document-frequency counters as one 8 MiB snapshot. Exact duplicates store only their
+//! answer. In memory: the story vector of each article in the window plus its postings
+//! (roughly 3-5 KB per article, 15-25 MB for the default window of 5000), 8 MiB of hashed
+//! document-frequency counters (fixed, whatever the vocabulary) and redb's page cache
+//! (capped at 64 MiB). Measured figures and their commands: `docs/BENCHMARKS.md`.
 
 pub mod config;
 pub mod engine;

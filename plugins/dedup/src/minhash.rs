@@ -72,15 +72,69 @@ impl MinHasher {
             .collect()
     }
 
-    /// One bucket key per band: a hash of the band's number and its rows. Two documents
-    /// are LSH candidates when they share a bucket key.
-    pub fn buckets(&self, signature: &[u64]) -> Vec<u64> {
+    /// One bucket key per band: a 32-bit hash of the band's number and its rows. Two
+    /// documents are LSH candidates when they share a bucket key (a chance collision only
+    /// costs one verification).
+    pub fn buckets(&self, signature: &[u64]) -> Vec<u32> {
         signature
             .chunks(self.rows)
             .enumerate()
-            .map(|(band, rows)| rows.iter().fold(mix(band as u64), |h, &v| mix(h ^ v)))
+            .map(|(band, rows)| (rows.iter().fold(mix(band as u64), |h, &v| mix(h ^ v)) >> 32) as u32)
             .collect()
     }
+}
+
+/// Stored shingle sets larger than this are sampled: only hashes whose short form is a
+/// multiple of [`SAMPLE_MOD`] are kept (a consistent sample: two texts keep the same shingles).
+pub const KEEP_WHOLE: usize = 64;
+/// One stored shingle in this many is kept for a large set.
+pub const SAMPLE_MOD: u32 = 4;
+
+/// The 32-bit form of a shingle hash that the index stores.
+pub fn short(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+fn sampled(x: u32) -> bool {
+    x.is_multiple_of(SAMPLE_MOD)
+}
+
+/// The stored form of a shingle set: a flag byte (0 whole, 1 sampled), then sorted distinct
+/// 32-bit shingles, little-endian. Small sets are kept whole, so verification against a short
+/// text is exact; large ones keep a consistent 1-in-[`SAMPLE_MOD`] sample, on which Jaccard
+/// and containment are measured exactly (an unbiased estimate of the whole sets' figures).
+pub fn stored_set(shingles: &[u64]) -> Vec<u8> {
+    let mut short: Vec<u32> = shingles.iter().map(|&h| short(h)).collect();
+    short.sort_unstable();
+    short.dedup();
+    let sample = short.len() > KEEP_WHOLE;
+    if sample {
+        short.retain(|&x| sampled(x));
+    }
+    let mut out = Vec::with_capacity(1 + 4 * short.len());
+    out.push(u8::from(sample));
+    out.extend(short.iter().flat_map(|x| x.to_le_bytes()));
+    out
+}
+
+/// Overlap of a new article's shingle set with a stored set: exact when the stored set is
+/// whole; on the common sample of both when it was sampled. `None` when `stored` is corrupt.
+pub fn compare(shingles: &[u64], stored: &[u8]) -> Option<Overlap> {
+    let (&flag, rest) = stored.split_first()?;
+    let chunks = rest.chunks_exact(4);
+    if !chunks.remainder().is_empty() || flag > 1 {
+        return None;
+    }
+    let other: Vec<u32> = chunks.map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default())).collect();
+    let mut mine: Vec<u32> = shingles.iter().map(|&h| short(h)).collect();
+    mine.sort_unstable();
+    mine.dedup();
+    if flag == 1 || mine.len() > KEEP_WHOLE {
+        mine.retain(|&x| sampled(x));
+        let other: Vec<u32> = other.into_iter().filter(|&x| sampled(x)).collect();
+        return Some(overlap(&mine, &other));
+    }
+    Some(overlap(&mine, &other))
 }
 
 /// How much two shingle sets overlap.
@@ -93,7 +147,7 @@ pub struct Overlap {
 }
 
 /// Exact Jaccard and containment of two sorted, distinct hash sets.
-pub fn overlap(a: &[u64], b: &[u64]) -> Overlap {
+pub fn overlap<T: Ord>(a: &[T], b: &[T]) -> Overlap {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -132,7 +186,24 @@ mod tests {
         let o = overlap(&[1, 2, 3, 4], &[3, 4]);
         assert_eq!(o.jaccard, 0.5);
         assert_eq!(o.containment, 1.0);
-        assert_eq!(overlap(&[], &[1]).jaccard, 0.0);
+        assert_eq!(overlap::<u64>(&[], &[1]).jaccard, 0.0);
+    }
+
+    #[test]
+    fn stored_sets_are_whole_when_small_and_sampled_consistently_when_large() {
+        let small: Vec<u64> = (0..40u64).map(mix).collect();
+        let o = compare(&small, &stored_set(&small)).unwrap();
+        assert_eq!((o.jaccard, o.containment), (1.0, 1.0));
+        assert_eq!(stored_set(&small).len(), 1 + 4 * 40);
+        let large: Vec<u64> = (0..4000u64).map(mix).collect();
+        let stored = stored_set(&large);
+        assert_eq!(stored[0], 1);
+        assert!(stored.len() < 1 + 4 * 1500, "about a quarter kept: {}", stored.len());
+        // Half of `large` copied into a new text: containment near 1, Jaccard near 1/2.
+        let half: Vec<u64> = large[..2000].to_vec();
+        let o = compare(&half, &stored).unwrap();
+        assert!(o.containment > 0.95 && (o.jaccard - 0.5).abs() < 0.05, "{o:?}");
+        assert!(compare(&half, &[7, 1, 2]).is_none());
     }
 
     #[test]

@@ -19,6 +19,26 @@ use crate::normalise::Word;
 /// The most heavily weighted terms kept per article vector; bounds memory per article.
 pub const MAX_TERMS: usize = 200;
 
+/// Document-frequency counters: a term counts in slot `hash % DF_SLOTS` (8 MiB of u32s,
+/// whatever the vocabulary; two terms sharing a slot share a count, which only blurs the IDF
+/// of rare terms a little).
+pub const DF_SLOTS: usize = 1 << 21;
+
+fn slot(term: u64) -> usize {
+    (term % DF_SLOTS as u64) as usize
+}
+
+/// Counts each list of terms (one list per article) into `df`, sizing it first.
+pub fn count_terms<'a>(df: &mut Vec<u32>, articles: impl IntoIterator<Item = &'a [u64]>) {
+    df.resize(DF_SLOTS, 0);
+    for terms in articles {
+        for &term in terms {
+            let c = &mut df[slot(term)];
+            *c = c.saturating_add(1);
+        }
+    }
+}
+
 /// Function words carrying no topic (English; other languages keep all their words).
 const STOPWORDS: &[&str] = &[
     "a",
@@ -212,8 +232,8 @@ pub struct Stories {
     /// Term -> (article number, weight) for the window's articles, oldest first, so evicting
     /// the oldest article pops the front of each of its terms' lists.
     postings: HashMap<u64, VecDeque<(u64, f32)>>,
-    /// Term -> number of indexed articles containing it.
-    df: HashMap<u64, u64>,
+    /// Hashed counters: articles whose vector holds a term of the slot ([`DF_SLOTS`]).
+    df: Vec<u32>,
     /// Number of indexed articles counted in `df`.
     docs: u64,
     /// The window's size.
@@ -223,7 +243,8 @@ pub struct Stories {
 impl Stories {
     /// A clustering state from what the index stored: document frequencies, the number of
     /// articles they count, and the most recent articles (oldest first).
-    pub fn new(capacity: usize, df: HashMap<u64, u64>, docs: u64, recent: Vec<StoryDoc>) -> Self {
+    pub fn new(capacity: usize, mut df: Vec<u32>, docs: u64, recent: Vec<StoryDoc>) -> Self {
+        df.resize(DF_SLOTS, 0);
         let mut stories = Self { capacity: capacity.max(1), df, docs, ..Self::default() };
         for doc in recent {
             stories.push_window(doc);
@@ -240,7 +261,7 @@ impl Stories {
         let mut weighted: Vec<(u64, f64)> = terms
             .iter()
             .map(|&(term, tf)| {
-                let df = self.df.get(&term).copied().unwrap_or(0) + 1;
+                let df = u64::from(self.df[slot(term)]) + 1;
                 let idf = ((1.0 + n) / (1.0 + df as f64)).ln() + 1.0;
                 (term, (1.0 + f64::from(tf).ln()) * idf)
             })
@@ -259,25 +280,48 @@ impl Stories {
     /// The window article most similar to `vector` (cosine; ties go to the earlier article)
     /// with that similarity, or `None` when nothing shares a term.
     pub fn most_similar(&self, vector: &[(u64, f32)]) -> Option<(&StoryDoc, f64)> {
-        let mut scores: HashMap<u64, f64> = HashMap::new();
+        // Window numbers are consecutive, so scores live in a dense array (a hash map here
+        // cost more than everything else per article).
+        let first = self.window.front()?.no;
+        let last = self.window.back()?.no;
+        let mut scores = vec![0f32; usize::try_from(last - first + 1).ok()?];
+        let mut touched = false;
         for (term, weight) in vector {
             for &(no, other) in self.postings.get(term).into_iter().flatten() {
-                *scores.entry(no).or_default() += f64::from(*weight) * f64::from(other);
+                if let Some(score) = scores.get_mut((no - first) as usize) {
+                    *score += weight * other;
+                    touched = true;
+                }
             }
         }
-        let (no, score) = scores.into_iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+        if !touched {
+            return None;
+        }
+        let (offset, score) =
+            scores.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))?;
+        if *score <= 0.0 {
+            return None;
+        }
+        let no = first + offset as u64;
         let at = self.window.binary_search_by_key(&no, |d| d.no).ok()?;
-        Some((&self.window[at], score))
+        Some((&self.window[at], f64::from(*score)))
     }
 
-    /// Counts an indexed article: its `terms` into the document frequencies, its vector
-    /// into the window (evicting the oldest article when full).
-    pub fn add(&mut self, doc: StoryDoc, terms: &[(u64, u32)]) {
-        for (term, _) in terms {
-            *self.df.entry(*term).or_default() += 1;
+    /// Counts an indexed article: its vector's terms into the document frequencies (the
+    /// index can replay exactly these after a restart), its vector into the window
+    /// (evicting the oldest article when full).
+    pub fn add(&mut self, doc: StoryDoc) {
+        for &(term, _) in &doc.vector {
+            let c = &mut self.df[slot(term)];
+            *c = c.saturating_add(1);
         }
         self.docs += 1;
         self.push_window(doc);
+    }
+
+    /// The document-frequency counters and the number of articles they count.
+    pub fn df(&self) -> (&[u32], u64) {
+        (&self.df, self.docs)
     }
 
     fn push_window(&mut self, doc: StoryDoc) {
@@ -318,12 +362,12 @@ mod tests {
 
     #[test]
     fn the_window_finds_the_closest_article_and_forgets_the_oldest() {
-        let mut s = Stories::new(2, HashMap::new(), 0, Vec::new());
+        let mut s = Stories::new(2, Vec::new(), 0, Vec::new());
         let docs = ["ceasefire talks moscow kremlin", "football league cup final", "tennis open"];
         for (no, text) in docs.iter().enumerate() {
             let t = terms(&words(text));
             let v = s.vector(&t);
-            s.add(StoryDoc { no: no as u64, story: format!("s-{no}"), vector: v }, &t);
+            s.add(StoryDoc { no: no as u64, story: format!("s-{no}"), vector: v });
         }
         let query = s.vector(&terms(&words("football cup final tonight")));
         let (best, score) = s.most_similar(&query).unwrap();

@@ -8,6 +8,7 @@
 mod abi;
 mod cli;
 mod faults;
+mod schema;
 mod seeds;
 mod service;
 mod shutdown;

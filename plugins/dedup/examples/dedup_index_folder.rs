@@ -3,7 +3,7 @@
 //! index grew: the figures behind the cost notes in the crate documentation.
 //!
 //! ```sh
-//! cargo run --release -p dedup --example index_folder -- ../shared/data/bbc_news/bbc
+//! cargo run --release -p dedup --example dedup_index_folder -- ../shared/data/bbc_news/bbc
 //! ```
 
 use std::path::{Path, PathBuf};
