@@ -29,7 +29,10 @@ pub mod testing;
 pub mod types;
 
 pub use sdk::{Call, Host, Level, Plugin, PluginError};
-pub use types::{ArticleResult, Document, PluginReport, RESULT_SCHEMA, ResultError, Source, Span, Stats};
+pub use types::{
+    ArticleMeta, ArticleResult, Document, PluginReport, RESULT_SCHEMA, Removed, ResultError, Source, Span,
+    Stats,
+};
 
 /// Exports a [`Plugin`] implementation as an ingestd plugin library.
 ///

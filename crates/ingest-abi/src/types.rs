@@ -92,6 +92,48 @@ pub struct ResultError {
     pub message: String,
 }
 
+/// Something taken out of the text before analysis, so nothing vanishes silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    /// Why: `promo`, `share`, `advertisement`, `repeated_line`, `invisible_char` or
+    /// `control_char`.
+    pub reason: String,
+    /// What was removed (a whole line, or the removed characters of one kind).
+    pub text: String,
+}
+
+/// How the article was read and what its source says about it: the result's metadata
+/// keys (serialised at the top level of [`ArticleResult`], next to `title` and `language`).
+/// Results written before these keys existed read as the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ArticleMeta {
+    /// Author(s), as the source names them; `null` when unknown.
+    pub byline: Option<String>,
+    /// Publication date/time as the source states it (usually ISO 8601); `null` when unknown.
+    pub published: Option<String>,
+    /// The article's canonical URL; `null` when unknown.
+    pub url: Option<String>,
+    /// The publication or site name; `null` when unknown.
+    pub site: Option<String>,
+    /// The language detector's confidence in `language`, 0 to 1 (0 for `und`).
+    pub language_confidence: f64,
+    /// The input format: `text`, `html`, `json`, `jsonl` or `markdown`.
+    pub format: String,
+    /// The character encoding the input was decoded from (WHATWG name: `utf-8`,
+    /// `utf-16le`, `windows-1252`…).
+    pub encoding: String,
+    /// `gzip` when the input was compressed; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<String>,
+    /// 1-based position of this article in a multi-article input (the line of a JSON
+    /// Lines file, the element of a JSON array); absent for single-article inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+    /// What boilerplate removal and cleaning took out, in order.
+    pub removed: Vec<Removed>,
+}
+
 /// The JSON object written to the outbox for each article (schema [`RESULT_SCHEMA`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleResult {
@@ -107,6 +149,9 @@ pub struct ArticleResult {
     pub language: String,
     /// The cleaned text every offset indexes.
     pub text: String,
+    /// How the article was read and its metadata (top-level keys in the JSON).
+    #[serde(flatten)]
+    pub meta: ArticleMeta,
     /// Counts.
     pub stats: Stats,
     /// Each plugin's report, in the order they ran.

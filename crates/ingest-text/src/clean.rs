@@ -11,6 +11,13 @@ pub mod reason {
     pub const INVISIBLE_CHAR: &str = "invisible_char";
     /// Control characters other than line breaks and tabs (NUL, BEL, ESC, DEL, C1 ...).
     pub const CONTROL_CHAR: &str = "control_char";
+    /// A newsletter, subscription or app promo line ("Get each day National news",
+    /// "…delivered to your inbox…"), dropped by [`strip_boilerplate`](crate::strip_boilerplate).
+    pub const PROMO: &str = "promo";
+    /// A line of share buttons ("Share on Facebook", "Facebook Twitter Email").
+    pub const SHARE: &str = "share";
+    /// An advertisement marker line ("Advertisement", "Story continues below advertisement").
+    pub const ADVERTISEMENT: &str = "advertisement";
 }
 
 /// Something cleaning took out of the text, so nothing vanishes silently.

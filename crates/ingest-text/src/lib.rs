@@ -66,20 +66,34 @@
 //! - [`fold`], [`strip_possessive`] — keys for comparing words;
 //! - [`title`] — the headline, if the text starts with one;
 //! - [`CharOffsets`] — byte to code-point conversion;
-//! - [`analyse`] — what the daemon computes once per document.
+//! - [`analyse`] — what the daemon computes once per document;
+//! - [`read_articles`] — input bytes to articles ([`decode`], [`gunzip`], [`formats`],
+//!   [`strip_boilerplate`], [`detect_language`]).
 
 #![forbid(unsafe_code)]
 
+mod article;
+mod boilerplate;
 mod clean;
+mod decode;
 mod fold;
+pub mod formats;
+mod gzip;
+mod language;
 mod offsets;
 mod segment;
 mod span;
 mod title;
 mod tokens;
 
+pub use article::{Article, Extracted, Limits, Note, ReadError, finish, html_body, read_articles};
+pub use boilerplate::{boilerplate_reason, strip_boilerplate};
 pub use clean::{Cleaned, Removed, clean, reason};
+pub use decode::{Decoded, Evidence, bom, decode};
 pub use fold::{fold, strip_possessive};
+pub use formats::{Format, RawArticle, detect_format};
+pub use gzip::{GzipError, gunzip, is_gzip};
+pub use language::{Language, detect_language};
 pub use offsets::CharOffsets;
 pub use segment::{paragraphs, sentences};
 pub use span::Span;

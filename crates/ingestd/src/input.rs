@@ -1,5 +1,6 @@
-//! Turning an input file into the [`Document`] plugins see: read it safely, decode it, clean
-//! it, segment it.
+//! Turning an input file into the [`Document`]s plugins see: read it safely, then hand the
+//! bytes to [`ingest_text::read_articles`] (gzip, decoding, format, extraction, cleaning)
+//! and segment each article.
 //!
 //! Architecture invariant: this is the only place that reads an article's bytes; everything
 //! after works on the cleaned text, and every offset indexes that text in code points.
@@ -8,7 +9,7 @@ use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
 
-use ingest_abi::{Document, ResultError, Source, Span, Stats};
+use ingest_abi::{ArticleMeta, Document, Removed, ResultError, Source, Span, Stats};
 use sha2::Digest;
 
 /// Why an input cannot be analysed at all (it goes to `failed/`).
@@ -31,9 +32,22 @@ pub enum InputError {
     /// A directory, FIFO, socket, device or symbolic link.
     #[error("not a regular file: {0}")]
     NotRegular(&'static str),
+    /// A gzip input that is corrupt or decompresses past the limit.
+    #[error("{0} (max_bytes also limits decompressed size)")]
+    Gzip(ingest_text::GzipError),
     /// The file could not be read.
     #[error("cannot read file: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<ingest_text::ReadError> for InputError {
+    fn from(e: ingest_text::ReadError) -> Self {
+        match e {
+            ingest_text::ReadError::Empty => Self::Empty,
+            ingest_text::ReadError::Binary(why) => Self::Binary(why),
+            ingest_text::ReadError::Gzip(e) => Self::Gzip(e),
+        }
+    }
 }
 
 impl InputError {
@@ -44,6 +58,8 @@ impl InputError {
             Self::Empty => "empty",
             Self::Binary(_) => "binary",
             Self::NotRegular(_) => "not_regular",
+            Self::Gzip(ingest_text::GzipError::TooLarge { .. }) => "too_large",
+            Self::Gzip(ingest_text::GzipError::Corrupt(_)) => "corrupt",
             Self::Io(_) => "io",
         }
     }
@@ -92,75 +108,16 @@ pub fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, InputError> {
     Ok(bytes)
 }
 
-/// Decoded text and what the decoder had to say.
-struct Decoded {
-    text: String,
-    note: Option<String>,
-}
-
-/// Decodes bytes to text: a BOM (UTF-8, UTF-16 LE/BE) wins; otherwise UTF-8, and bytes that
-/// are not UTF-8 are read as Windows-1252 (the usual legacy encoding of Western news), with
-/// a note in the result so the guess is visible.
-fn decode(bytes: &[u8]) -> Result<Decoded, InputError> {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
-        let note = had_errors.then(|| format!("invalid {} bytes replaced with U+FFFD", encoding.name()));
-        return Ok(Decoded { text: text.into_owned(), note });
-    }
-    if bytes.contains(&0) {
-        return Err(InputError::Binary("contains NUL bytes"));
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded { text: text.to_owned(), note: None }),
-        Err(_) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            let note = Some("not valid UTF-8; decoded as windows-1252".to_owned());
-            Ok(Decoded { text: text.into_owned(), note })
-        }
-    }
-}
-
-/// Share of control characters above which a text is called binary.
-const MAX_CONTROL_SHARE: f64 = 0.01;
-
-fn looks_binary(text: &str) -> bool {
-    let (mut total, mut control) = (0usize, 0usize);
-    for c in text.chars() {
-        total += 1;
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
-            control += 1;
-        }
-    }
-    total > 0 && control as f64 / total as f64 > MAX_CONTROL_SHARE
-}
-
-/// English function words, for the language guess below.
-const ENGLISH_MARKERS: [&str; 16] = [
-    "the", "and", "of", "to", "in", "is", "that", "for", "on", "with", "was", "as", "by", "it", "at", "said",
-];
-
-/// A cheap guess: `en` when English function words make up a good share of the first words,
-/// else `und` (undetermined). A real detector replaces this when other languages matter.
-fn language(text: &str) -> &'static str {
-    let mut words = 0usize;
-    let mut markers = 0usize;
-    for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(300) {
-        words += 1;
-        if ENGLISH_MARKERS.iter().any(|m| m.eq_ignore_ascii_case(word)) {
-            markers += 1;
-        }
-    }
-    if words > 0 && markers * 100 >= words * 8 { "en" } else { "und" }
-}
-
-/// A document ready for the plugins, with its stats and any notes from decoding.
+/// A document ready for the plugins, with its stats, metadata and any notes from reading.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     /// What the plugins receive.
     pub document: Document,
     /// Counts for the result.
     pub stats: Stats,
-    /// Problems met while decoding or cleaning, recorded in the result's `errors`.
+    /// How the article was read and its metadata, for the result.
+    pub meta: ArticleMeta,
+    /// Problems met while decoding or reading the format, recorded in the result's `errors`.
     pub notes: Vec<ResultError>,
 }
 
@@ -168,47 +125,95 @@ fn span(s: ingest_text::Span) -> Span {
     Span { start: s.start, end: s.end }
 }
 
-/// Builds the document for `bytes` read from the file called `name`.
-pub fn prepare(name: &str, bytes: &[u8], received_at: String) -> Result<Prepared, InputError> {
+/// The id of an article: `b3:` + BLAKE3 of the file's bytes; for the article at position
+/// `record` of a multi-article file (JSON Lines, JSON array), BLAKE3 of the bytes followed
+/// by `#<record>`, so each gets its own id and a redelivery gets the same ones.
+fn article_id(bytes: &[u8], record: Option<usize>) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(bytes);
+    if let Some(n) = record {
+        hasher.update(format!("#{n}").as_bytes());
+    }
+    format!("b3:{}", hasher.finalize().to_hex())
+}
+
+/// Builds the documents for `bytes` read from the file called `name`: one per article
+/// (one for most files; one per line for JSON Lines). Decoding, format detection and
+/// extraction are [`ingest_text::read_articles`]; a gzip input may decompress to at most
+/// `max_decompressed` bytes.
+pub fn prepare(
+    name: &str,
+    bytes: &[u8],
+    received_at: String,
+    max_decompressed: u64,
+) -> Result<Vec<Prepared>, InputError> {
     if bytes.is_empty() {
         return Err(InputError::Empty);
     }
-    let decoded = decode(bytes)?;
-    if looks_binary(&decoded.text) {
-        return Err(InputError::Binary("too many control characters"));
-    }
-    let cleaned = ingest_text::clean(&decoded.text);
-    if cleaned.text.trim().is_empty() {
-        return Err(InputError::Empty);
-    }
-    let text = cleaned.text;
-    let analysis = ingest_text::analyse(&text);
-    let title = analysis.title.map(|t| text.chars().skip(t.start).take(t.end - t.start).collect());
-    let mut notes = Vec::new();
-    if let Some(message) = decoded.note {
-        notes.push(ResultError { plugin: None, kind: "decode".to_owned(), message });
-    }
-    let stats = Stats {
-        words: analysis.words,
-        sentences: analysis.sentences.len(),
-        paragraphs: analysis.paragraphs.len(),
+    let limits = ingest_text::Limits { max_decompressed };
+    let extracted = ingest_text::read_articles(name, bytes, limits)?;
+    let notes: Vec<ResultError> = extracted
+        .notes
+        .iter()
+        .map(|n| ResultError { plugin: None, kind: n.kind.to_owned(), message: n.message.clone() })
+        .collect();
+    let source = Source {
+        name: name.to_owned(),
+        bytes: bytes.len() as u64,
+        sha256: hex::encode(sha2::Sha256::digest(bytes)),
+        received_at,
     };
-    let document = Document {
-        id: format!("b3:{}", blake3::hash(bytes).to_hex()),
-        source: Source {
-            name: name.to_owned(),
-            bytes: bytes.len() as u64,
-            sha256: hex::encode(sha2::Sha256::digest(bytes)),
-            received_at,
-        },
-        title,
-        language: language(&text).to_owned(),
-        paragraphs: analysis.paragraphs.into_iter().map(span).collect(),
-        sentences: analysis.sentences.into_iter().map(span).collect(),
-        text,
-        plugins: Default::default(),
-    };
-    Ok(Prepared { document, stats, notes })
+    let prepared = extracted
+        .articles
+        .into_iter()
+        .map(|article| {
+            let text = article.text;
+            let analysis = ingest_text::analyse(&text);
+            let title = article.title.or_else(|| {
+                analysis.title.map(|t| text.chars().skip(t.start).take(t.end - t.start).collect())
+            });
+            let stats = Stats {
+                words: analysis.words,
+                sentences: analysis.sentences.len(),
+                paragraphs: analysis.paragraphs.len(),
+            };
+            let meta = ArticleMeta {
+                byline: article.byline,
+                published: article.published,
+                url: article.url,
+                site: article.site,
+                language_confidence: article.language.confidence,
+                format: extracted.format.name().to_owned(),
+                encoding: extracted.encoding.clone(),
+                compression: extracted.compression.map(str::to_owned),
+                record: article.record.map(|n| n as u64),
+                removed: article
+                    .removed
+                    .into_iter()
+                    .map(|r| Removed { reason: r.reason.to_owned(), text: r.text })
+                    .collect(),
+            };
+            let document = Document {
+                id: article_id(bytes, article.record),
+                source: source.clone(),
+                title,
+                language: article.language.code.to_owned(),
+                paragraphs: analysis.paragraphs.into_iter().map(span).collect(),
+                sentences: analysis.sentences.into_iter().map(span).collect(),
+                text,
+                plugins: Default::default(),
+            };
+            Prepared { document, stats, meta, notes: notes.clone() }
+        })
+        .collect();
+    Ok(prepared)
+}
+
+/// Runs one prepared article through the plugins and adds what reading found out.
+pub fn analyse(pipeline: &crate::host::Pipeline, prepared: Prepared) -> ingest_abi::ArticleResult {
+    let mut result = pipeline.analyse(prepared.document, prepared.stats, prepared.notes);
+    result.meta = prepared.meta;
+    result
 }
 
 #[cfg(test)]
@@ -216,7 +221,7 @@ mod tests {
     use super::*;
 
     fn prepare_bytes(bytes: &[u8]) -> Result<Prepared, InputError> {
-        prepare("a.txt", bytes, "2026-01-01T00:00:00Z".into())
+        prepare("a.txt", bytes, "2026-01-01T00:00:00Z".into(), 1 << 20).map(|mut all| all.remove(0))
     }
 
     #[test]
@@ -252,6 +257,20 @@ mod tests {
         let p = prepare_bytes(b"It cost \xa35m in the end.").unwrap();
         assert!(p.document.text.contains("£5m"), "{}", p.document.text);
         assert_eq!(p.notes[0].kind, "decode");
+        assert_eq!(p.meta.encoding, "windows-1252");
+    }
+
+    #[test]
+    fn json_lines_give_one_document_per_line_with_its_own_id() {
+        let bytes = b"{\"title\": \"One\", \"text\": \"First story.\"}\n{\"title\": \"Two\", \"text\": \"Second story.\"}\n";
+        let all = prepare("feed.jsonl", bytes, "2026-01-01T00:00:00Z".into(), 1 << 20).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].document.title.as_deref(), Some("One"));
+        assert_eq!(all[1].meta.record, Some(2));
+        assert_eq!(all[1].meta.format, "jsonl");
+        assert_ne!(all[0].document.id, all[1].document.id);
+        assert_eq!(all[0].document.id, article_id(bytes, Some(1)), "ids are stable");
+        assert_eq!(all[0].document.source, all[1].document.source);
     }
 
     #[test]

@@ -28,7 +28,8 @@ pub fn expand(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Analyses each file and writes one compact JSON result per line to `out`. A file that
+/// Analyses each file and writes one compact JSON result per article and line to `out`
+/// (a JSON Lines input gives one per line). A file that
 /// cannot be analysed is reported on stderr (naming it) and skipped. `done` is called after
 /// each file (for a progress display). Returns how many failed.
 pub fn process(
@@ -41,9 +42,11 @@ pub fn process(
     let mut failed = 0;
     for path in files {
         match analyse(pipeline, path, max_bytes) {
-            Ok(result) => {
-                serde_json::to_writer(&mut *out, &result)?;
-                out.write_all(b"\n")?;
+            Ok(results) => {
+                for result in results {
+                    serde_json::to_writer(&mut *out, &result)?;
+                    out.write_all(b"\n")?;
+                }
             }
             Err(e) => {
                 failed += 1;
@@ -60,9 +63,9 @@ fn analyse(
     pipeline: &Pipeline,
     path: &Path,
     max_bytes: u64,
-) -> Result<ingest_abi::ArticleResult, input::InputError> {
+) -> Result<Vec<ingest_abi::ArticleResult>, input::InputError> {
     let bytes = input::read_file(path, max_bytes)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let prepared = input::prepare(&name, &bytes, now_rfc3339())?;
-    Ok(pipeline.analyse(prepared.document, prepared.stats, prepared.notes))
+    let prepared = input::prepare(&name, &bytes, now_rfc3339(), max_bytes)?;
+    Ok(prepared.into_iter().map(|p| input::analyse(pipeline, p)).collect())
 }

@@ -107,7 +107,12 @@ const NAME_MAX: usize = 255;
 
 /// `base` + `suffix`, with `base` shortened so the whole fits in [`NAME_MAX`] bytes.
 fn fit(base: &OsStr, suffix: &str) -> OsString {
-    let room = NAME_MAX.saturating_sub(suffix.len());
+    fit_within(base, suffix, NAME_MAX)
+}
+
+/// `base` + `suffix`, with `base` shortened so the whole fits in `max` bytes.
+fn fit_within(base: &OsStr, suffix: &str, max: usize) -> OsString {
+    let room = max.saturating_sub(suffix.len());
     let mut bytes = base.as_bytes();
     if bytes.len() > room {
         bytes = &bytes[..room];
@@ -140,11 +145,16 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
 }
 
+/// How the temporary files of [`write_atomic`] begin and end (hidden, and ignored as `*.tmp`).
+const TEMP_PREFIX: &str = ".ingestd-";
+/// See [`TEMP_PREFIX`].
+const TEMP_SUFFIX: &str = ".tmp";
+
 /// Writes `bytes` to `dir/name` atomically and durably: a hidden temp file, fsync, rename,
 /// fsync of the folder. With `replace == false` an existing file is left alone and
 /// `Ok(false)` is returned.
 fn write_atomic(dir: &Path, name: &OsStr, bytes: &[u8], replace: bool) -> std::io::Result<bool> {
-    let mut tmp = tempfile::Builder::new().prefix(".ingestd-").suffix(".tmp").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     let target = dir.join(name);
@@ -216,7 +226,39 @@ impl Spool {
         if device(&spool.inbox)? != device(&spool.work)? {
             return Err(SpoolError::CrossDevice { inbox: spool.inbox.clone(), work: spool.work.clone() });
         }
+        spool.sweep();
         Ok(spool)
+    }
+
+    /// Removes what a killed daemon leaves behind: the hidden temporary files of atomic writes
+    /// it was in the middle of (never visible under a real name, so never a result), and
+    /// crash markers whose file is no longer in `work/` (killed after the outcome, before the
+    /// marker was cleared; a later file of that name must not inherit the count). A daemon
+    /// sharing these folders that loses a temporary file this way retries its write.
+    fn sweep(&self) {
+        for dir in [&self.outbox, &self.failed, &self.crashes] {
+            let Ok(entries) = std::fs::read_dir(dir) else { continue };
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let bytes = name.as_bytes();
+                let is_temp =
+                    bytes.starts_with(TEMP_PREFIX.as_bytes()) && bytes.ends_with(TEMP_SUFFIX.as_bytes());
+                let stale_marker = dir == &self.crashes
+                    && !is_temp
+                    && std::fs::symlink_metadata(self.work.join(&name)).is_err();
+                if !(is_temp || stale_marker) || !entry.file_type().is_ok_and(|t| t.is_file()) {
+                    continue;
+                }
+                match std::fs::remove_file(entry.path()) {
+                    Ok(()) => {
+                        tracing::debug!(file = %entry.path().display(), "removed a leftover of an interrupted run")
+                    }
+                    Err(e) => {
+                        tracing::warn!(file = %entry.path().display(), "cannot remove a leftover of an interrupted run: {e}")
+                    }
+                }
+            }
+        }
     }
 
     /// Claims `name` from the inbox by renaming it into `work/`. `Ok(None)` when it is gone
@@ -278,11 +320,32 @@ impl Spool {
     /// Writes the result durably under a name that is not another document's, then archives
     /// (or deletes) the input. Returns the result's path.
     pub fn commit(&self, claim: &Claim, result: &ArticleResult) -> Result<PathBuf, SpoolError> {
-        let mut json = serde_json::to_vec_pretty(result).expect("a result always serialises");
-        json.push(b'\n');
+        let mut paths = self.commit_all(claim, std::slice::from_ref(result))?;
+        Ok(paths.remove(0))
+    }
+
+    /// Writes one result per article of the claimed input (most inputs hold one; a JSON Lines
+    /// file one per line, each named `<stem>.<record>.json`), each durably under a name that
+    /// is not another document's, then archives (or deletes) the input once all are written.
+    /// Returns the results' paths, in order.
+    pub fn commit_all(&self, claim: &Claim, results: &[ArticleResult]) -> Result<Vec<PathBuf>, SpoolError> {
+        assert!(!results.is_empty(), "an input commits at least one result");
         let stem = Path::new(&claim.name).file_stem().unwrap_or(&claim.name).to_owned();
-        let tag = short_id(&result.id);
-        let path = self.write_result(&stem, &tag, result, &json)?;
+        let mut paths = Vec::with_capacity(results.len());
+        for result in results {
+            let mut json = serde_json::to_vec_pretty(result).expect("a result always serialises");
+            json.push(b'\n');
+            let stem = match result.meta.record {
+                Some(record) => {
+                    let mut stem = stem.clone();
+                    stem.push(format!(".{record}"));
+                    stem
+                }
+                None => stem.clone(),
+            };
+            paths.push(self.write_result(&stem, &short_id(&result.id), result, &json)?);
+        }
+        let tag = short_id(&results[0].id);
         match self.after_success {
             AfterSuccess::Archive => {
                 self.move_out(claim, &self.archive, &tag)?;
@@ -292,7 +355,7 @@ impl Spool {
             }
         }
         self.clear_resumptions(claim);
-        Ok(path)
+        Ok(paths)
     }
 
     fn write_result(
@@ -366,16 +429,30 @@ impl Spool {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos())
             .to_string();
-        let candidates = std::iter::once(claim.name.clone())
-            .chain((1..).map(|n| fit(&claim.name, &format!(".{tag}-{n}"))));
+        // Leave room for the report's suffix, so `<name>.error.json` always fits beside `<name>`.
+        let room = NAME_MAX - REPORT_SUFFIX.len();
+        let candidates = std::iter::once(fit_within(&claim.name, "", room))
+            .chain((1..).map(|n| fit_within(&claim.name, &format!(".{tag}-{n}"), room)));
         for name in candidates {
             let target = self.failed.join(&name);
             if target.exists() || std::fs::symlink_metadata(&target).is_ok() {
                 continue;
             }
             let mut report_name = name.clone();
-            report_name.push(".error.json");
-            let report_name = fit(&report_name, "");
+            report_name.push(REPORT_SUFFIX);
+            // The report's name may be taken by another failed input (one called `x.error.json`
+            // beside `x`): never replace that. Only our own report (a redo after a crash) is
+            // rewritten.
+            match std::fs::symlink_metadata(self.failed.join(&report_name)) {
+                Err(_) => {}
+                Ok(meta)
+                    if meta.is_file()
+                        && std::fs::read(self.failed.join(&report_name)).is_ok_and(|bytes| {
+                            serde_json::from_slice::<FailureReport>(&bytes)
+                                .is_ok_and(|r| r.file == report.file)
+                        }) => {}
+                Ok(_) => continue,
+            }
             write_atomic(&self.failed, &report_name, &json, true)
                 .map_err(file_error("cannot write error report", &self.failed.join(&report_name)))?;
             if rename_noreplace(&claim.path, &target).map_err(file_error("cannot move", &claim.path))? {
@@ -387,6 +464,9 @@ impl Spool {
         unreachable!("the candidate names never run out")
     }
 }
+
+/// What a failed input's report adds to its name in `failed/`.
+const REPORT_SUFFIX: &str = ".error.json";
 
 /// The first 12 hex digits of a `b3:` id: enough to tell documents apart in a file name.
 fn short_id(id: &str) -> String {
@@ -422,6 +502,7 @@ mod tests {
             title: None,
             language: "en".into(),
             text: "x".into(),
+            meta: Default::default(),
             stats: Default::default(),
             plugins: Default::default(),
             errors: Vec::new(),
@@ -473,6 +554,21 @@ mod tests {
     }
 
     #[test]
+    fn each_article_of_a_multi_article_input_gets_its_result_then_one_archive() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let claim = drop_and_claim(&s, "feed.jsonl", "{}\n{}\n");
+        let mut first = result("b3:aaaaaaaaaaaa#1", "feed.jsonl");
+        first.meta.record = Some(1);
+        let mut fourth = result("b3:aaaaaaaaaaaa#4", "feed.jsonl");
+        fourth.meta.record = Some(4);
+        let paths = s.commit_all(&claim, &[first, fourth]).unwrap();
+        assert_eq!(paths, [s.outbox.join("feed.1.json"), s.outbox.join("feed.4.json")]);
+        assert!(s.archive.join("feed.jsonl").exists());
+        assert!(s.leftovers().unwrap().is_empty());
+    }
+
+    #[test]
     fn a_different_document_with_the_same_name_never_overwrites() {
         let dir = tempfile::tempdir().unwrap();
         let s = spool(dir.path());
@@ -520,6 +616,85 @@ mod tests {
         let again = s.fail(&claim, "empty", "file has no text").unwrap();
         assert_ne!(again, path);
         assert!(again.exists());
+    }
+
+    #[test]
+    fn opening_sweeps_what_a_killed_run_left_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let claim = drop_and_claim(&s, "kept.txt", "one");
+        s.record_resumption(&claim, 1).unwrap();
+        std::fs::write(s.crashes.join("gone.txt"), "2").unwrap();
+        std::fs::write(s.outbox.join(".ingestd-AbC123.tmp"), "{\"partial").unwrap();
+        std::fs::write(s.failed.join(".ingestd-XyZ789.tmp"), "{").unwrap();
+        std::fs::write(s.outbox.join("other.json"), "{}").unwrap();
+        let s = spool(dir.path());
+        assert_eq!(list(&s.outbox), ["other.json"], "temp files removed, results kept");
+        assert!(list(&s.failed).is_empty());
+        assert_eq!(list(&s.crashes), ["kept.txt"], "only the marker of a file still in work/ stays");
+        assert_eq!(s.resumptions(&claim), 1);
+    }
+
+    fn list(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn failure_of_a_255_byte_name_keeps_the_report_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let name = format!("{}.txt", "n".repeat(251));
+        let claim = drop_and_claim(&s, &name, "");
+        let path = s.fail(&claim, "empty", "file has no text").unwrap();
+        let failed = path.file_name().unwrap().to_str().unwrap().to_owned();
+        assert_eq!(failed.len(), NAME_MAX - REPORT_SUFFIX.len());
+        assert!(name.starts_with(&failed));
+        let report: FailureReport = serde_json::from_slice(
+            &std::fs::read(s.failed.join(format!("{failed}{REPORT_SUFFIX}"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(report.file, name, "the report names the original file");
+        assert_eq!(list(&s.failed).len(), 2, "one input, one report");
+    }
+
+    #[test]
+    fn a_report_never_replaces_an_input_named_like_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let claim = drop_and_claim(&s, "x.error.json", "not json at all");
+        s.fail(&claim, "binary", "first").unwrap();
+        let claim = drop_and_claim(&s, "x", "");
+        let path = s.fail(&claim, "empty", "second").unwrap();
+        assert_ne!(path, s.failed.join("x"), "`x.error.json` is taken by an input");
+        assert_eq!(std::fs::read_to_string(s.failed.join("x.error.json")).unwrap(), "not json at all");
+        let mut report_name = path.file_name().unwrap().to_owned();
+        report_name.push(REPORT_SUFFIX);
+        let report: FailureReport =
+            serde_json::from_slice(&std::fs::read(s.failed.join(report_name)).unwrap()).unwrap();
+        assert_eq!(report.file, "x");
+        assert_eq!(list(&s.failed).len(), 4, "two inputs, two reports");
+    }
+
+    #[test]
+    fn a_failure_redone_after_a_crash_reuses_its_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let claim = drop_and_claim(&s, "bad.txt", "");
+        // A crash between the report and the move left the report alone.
+        let report = FailureReport {
+            file: "bad.txt".into(),
+            kind: "empty".into(),
+            error: "e".into(),
+            at: now_rfc3339(),
+        };
+        std::fs::write(s.failed.join("bad.txt.error.json"), serde_json::to_vec(&report).unwrap()).unwrap();
+        assert_eq!(s.fail(&claim, "empty", "file has no text").unwrap(), s.failed.join("bad.txt"));
+        assert_eq!(list(&s.failed), ["bad.txt", "bad.txt.error.json"]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::spool::{Claim, Spool, SpoolError, now_rfc3339};
 /// How a document ended.
 #[derive(Debug)]
 pub enum Outcome {
-    /// Its result is in the outbox.
+    /// Its result is in the outbox (the first result, for an input with several articles).
     Done(PathBuf),
     /// It is in `failed/` with a report.
     Failed(PathBuf),
@@ -84,9 +84,13 @@ impl Worker {
         let started = Instant::now();
         let file = claim.name.to_string_lossy();
         let outcome = match self.analyse(claim) {
-            Ok(result) => {
-                self.metrics.observe_result(&result);
-                Outcome::Done(self.retrying(claim, || self.spool.commit(claim, &result))?)
+            Ok(results) => {
+                results.iter().for_each(|result| self.metrics.observe_result(result));
+                let paths = self.retrying(claim, || self.spool.commit_all(claim, &results))?;
+                if paths.len() > 1 {
+                    tracing::debug!(file = %file, results = paths.len(), "one result per article");
+                }
+                Outcome::Done(paths.into_iter().next().expect("read_articles yields at least one article"))
             }
             Err(e) => {
                 tracing::warn!(file = %file, kind = e.kind(), "failed: {e}");
@@ -144,9 +148,11 @@ impl Worker {
         }
     }
 
-    fn analyse(&self, claim: &Claim) -> Result<ingest_abi::ArticleResult, InputError> {
+    /// Reads the claimed file and analyses each of its articles (one for most files, one per
+    /// line of a JSON Lines file). `max_bytes` also limits a gzip input's decompressed size.
+    fn analyse(&self, claim: &Claim) -> Result<Vec<ingest_abi::ArticleResult>, InputError> {
         let bytes = input::read_file(&claim.path, self.max_bytes)?;
-        let prepared = input::prepare(&claim.name.to_string_lossy(), &bytes, now_rfc3339())?;
-        Ok(self.pipeline.analyse(prepared.document, prepared.stats, prepared.notes))
+        let prepared = input::prepare(&claim.name.to_string_lossy(), &bytes, now_rfc3339(), self.max_bytes)?;
+        Ok(prepared.into_iter().map(|p| input::analyse(&self.pipeline, p)).collect())
     }
 }

@@ -223,6 +223,12 @@ impl Env {
     /// two workers and a quick poll interval, followed by `plugins` (TOML `[[plugins]]`
     /// tables; empty for the default plugins).
     pub fn config(&self, plugins: &str) -> String {
+        self.config_with("", "mode = \"native\"\npoll_interval_ms = 200\nsettle_ms = 1000\n", plugins)
+    }
+
+    /// Like [`Env::config`], with extra top-level keys (`top`, e.g. `max_bytes = 1024`) and
+    /// the whole body of the `[watch]` table (`watch`).
+    pub fn config_with(&self, top: &str, watch: &str, plugins: &str) -> String {
         format!(
             "inbox = \"inbox\"\n\
              outbox = \"outbox\"\n\
@@ -231,11 +237,10 @@ impl Env {
              archive = \"archive\"\n\
              after_success = \"archive\"\n\
              workers = 2\n\
+             {top}\n\
              \n\
              [watch]\n\
-             mode = \"native\"\n\
-             poll_interval_ms = 200\n\
-             settle_ms = 1000\n\
+             {watch}\n\
              \n\
              {plugins}"
         )
@@ -324,24 +329,21 @@ impl Env {
         }
     }
 
-    /// Starts `ingestd run --config <config>` in the temp dir.
+    /// Starts `ingestd run --config <config>` in the temp dir. Its log is appended to
+    /// `daemon.stderr`, so the log of a restarted daemon keeps its predecessors' lines.
     pub fn start(&self, config: &Path) -> Daemon {
-        self.start_with_env(config, &[])
-    }
-
-    /// Like [`Env::start`], with extra environment variables for the daemon.
-    pub fn start_with_env(&self, config: &Path, vars: &[(&str, &str)]) -> Daemon {
         let stdout = self.path("daemon.stdout");
         let stderr = self.path("daemon.stderr");
+        let append =
+            |path: &Path| fs::OpenOptions::new().create(true).append(true).open(path).expect("log file");
         let child = self
             .command()
             .arg("run")
             .arg("--config")
             .arg(config)
             .env("RUST_LOG", "info,ingestd=debug")
-            .envs(vars.iter().copied())
-            .stdout(fs::File::create(&stdout).expect("stdout file"))
-            .stderr(fs::File::create(&stderr).expect("stderr file"))
+            .stdout(append(&stdout))
+            .stderr(append(&stderr))
             .spawn()
             .expect("spawn ingestd run");
         Daemon { child, stdout, stderr, exit: None }
@@ -453,6 +455,63 @@ impl Daemon {
         }
     }
 
+    /// Like [`Daemon::wait_for`], with its own timeout (for floods and chaos runs).
+    pub fn wait_for_within(&mut self, what: &str, timeout: Duration, mut condition: impl FnMut() -> bool) {
+        let mut exited = None;
+        let ok = wait_for(
+            || {
+                if condition() {
+                    return true;
+                }
+                exited = self.exited();
+                exited.is_some()
+            },
+            timeout,
+        );
+        if let Some(status) = exited {
+            if !condition() {
+                panic!("ingestd exited ({status}) while waiting for {what}; log:\n{}", tail(&self.log()));
+            }
+            return;
+        }
+        if !ok {
+            panic!("timed out after {timeout:?} waiting for {what}; log:\n{}", tail(&self.log()));
+        }
+    }
+
+    /// SIGKILL (no chance to clean up, like a power cut for the process), then reaps it.
+    pub fn kill(&mut self) -> ExitStatus {
+        if self.exited().is_none() {
+            self.signal(libc::SIGKILL);
+        }
+        self.wait_exit()
+    }
+
+    /// A field of `/proc/<pid>/status` in KiB (`VmHWM`: peak resident set; `VmRSS`: now),
+    /// while the process runs.
+    pub fn memory_kib(&self, field: &str) -> Option<u64> {
+        memory_kib(self.pid(), field)
+    }
+
+    /// Waits until the daemon has loaded its plugins and watches the inbox (its
+    /// `ingestd started` log line).
+    pub fn wait_started(&mut self) {
+        let stderr = self.stderr.clone();
+        self.wait_for("the daemon to start", || {
+            fs::read_to_string(&stderr).is_ok_and(|log| log.contains("ingestd started"))
+        });
+    }
+
+    /// The peak resident set size so far (`VmHWM`), in KiB.
+    pub fn peak_rss_kib(&self) -> u64 {
+        self.memory_kib("VmHWM").unwrap_or_else(|| panic!("no VmHWM for pid {}", self.pid()))
+    }
+
+    /// How many lines of the log contain `needle`.
+    pub fn log_count(&self, needle: &str) -> usize {
+        self.log().lines().filter(|l| l.contains(needle)).count()
+    }
+
     /// Sends a signal to the daemon.
     pub fn signal(&self, signal: libc::c_int) {
         let pid = libc::pid_t::try_from(self.pid()).expect("pid fits pid_t");
@@ -537,4 +596,118 @@ pub fn plugin_result<'a>(result: &'a Value, plugin: &str) -> &'a Value {
         result["source"]["name"]
     );
     &report["result"]
+}
+
+/// The last 200 lines of a long log, so a failure message stays readable.
+pub fn tail(log: &str) -> String {
+    let lines: Vec<&str> = log.lines().collect();
+    let start = lines.len().saturating_sub(200);
+    let mut out = if start > 0 { format!("[… {start} earlier lines]\n") } else { String::new() };
+    out.push_str(&lines[start..].join("\n"));
+    out
+}
+
+/// A number from the environment (`INGESTD_CHAOS_FILES=5000`), or `default`.
+pub fn env_number(var: &str, default: u64) -> u64 {
+    match std::env::var(var) {
+        Ok(value) => value.trim().parse().unwrap_or_else(|e| panic!("{var}={value:?} is not a number: {e}")),
+        Err(_) => default,
+    }
+}
+
+/// A small seeded generator (SplitMix64): reproducible runs without another dependency.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator with this seed.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The seed from `var` if set, else one from the clock; printed either way, so a failing
+    /// run can be replayed with `var=<seed>`.
+    pub fn from_env(var: &str, test: &str) -> Self {
+        let seed = match std::env::var(var) {
+            Ok(value) => value.trim().parse().unwrap_or_else(|e| panic!("{var}={value:?}: {e}")),
+            Err(_) => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64),
+        };
+        eprintln!("e2e: {test}: seed {seed} (replay with {var}={seed})");
+        Self(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `range` (half-open).
+    pub fn range(&mut self, range: std::ops::Range<u64>) -> u64 {
+        assert!(range.start < range.end, "empty range {range:?}");
+        range.start + self.next_u64() % (range.end - range.start)
+    }
+
+    /// One element of a non-empty slice.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.range(0..items.len() as u64) as usize]
+    }
+}
+
+/// What [`snapshot`] records of one entry: its kind, size, modification time and (for links)
+/// target.
+pub type EntryState = (char, u64, Option<std::time::SystemTime>, Option<PathBuf>);
+
+/// Every entry below `root` (not following links), except below the `skip` paths, keyed by
+/// path relative to `root`: to prove that nothing outside the configured folders changes.
+pub fn snapshot(root: &Path, skip: &[PathBuf]) -> std::collections::BTreeMap<PathBuf, EntryState> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for entry in entries {
+            let path = entry.expect("readable folder").path();
+            if skip.iter().any(|s| path.starts_with(s)) {
+                continue;
+            }
+            let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+            let kind = meta.file_type();
+            let tag = if kind.is_dir() {
+                'd'
+            } else if kind.is_symlink() {
+                'l'
+            } else if kind.is_file() {
+                'f'
+            } else {
+                'o'
+            };
+            let target = kind.is_symlink().then(|| fs::read_link(&path).expect("read link"));
+            // A folder's own mtime changes when entries come and go: compare its listing instead.
+            let mtime = if kind.is_dir() { None } else { meta.modified().ok() };
+            let rel = path.strip_prefix(root).expect("below root").to_path_buf();
+            out.insert(rel, (tag, if kind.is_dir() { 0 } else { meta.len() }, mtime, target));
+            if kind.is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// A field of `/proc/<pid>/status` in KiB (`VmHWM`: peak resident set; `VmRSS`: now).
+pub fn memory_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))?;
+    line[field.len() + 1..].trim().trim_end_matches("kB").trim().parse().ok()
+}
+
+/// True when the tests run as root, where permission bits do not stop reads or writes.
+pub fn is_root() -> bool {
+    // SAFETY: `geteuid` takes no arguments, cannot fail and touches no memory of ours.
+    unsafe { libc::geteuid() == 0 }
 }

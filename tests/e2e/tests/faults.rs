@@ -47,3 +47,56 @@ fn plugin_panic_is_recorded_and_the_daemon_keeps_going() {
     daemon.assert_running();
     daemon.stop();
 }
+
+/// Runs one document through entities, a slow faulty plugin with a time limit, and
+/// sentiment; returns the result and how long it took to appear.
+fn run_slow(faulty_config: &str) -> (serde_json::Value, std::time::Duration) {
+    let env = Env::new();
+    let plugins = format!(
+        "[[plugins]]\nname = \"entities\"\n\n\
+         [[plugins]]\nname = \"faulty\"\ntimeout_ms = 300\nconfig = {faulty_config}\n\n\
+         [[plugins]]\nname = \"sentiment\"\n"
+    );
+    let config = env.write_config("ingestd.toml", &env.config(&plugins));
+    let mut daemon = env.start(&config);
+    daemon.wait_started();
+    let text = article("Talks drag on in Geneva", "The delegates waited.");
+    let started = std::time::Instant::now();
+    env.drop_file("slow.txt", &text);
+    daemon.wait_for("the slow document's result", || env.result("slow.txt").is_some());
+    let took = started.elapsed();
+    let result = env.result("slow.txt").unwrap();
+    assert_result_shape(&result, "slow.txt", text.as_bytes());
+    daemon.wait_for("slow.txt to be archived, not failed", || env.archive().join("slow.txt").exists());
+    assert!(list(&env.failed()).is_empty());
+    daemon.stop();
+    (result, took)
+}
+
+/// Asserts the document completed without faulty: one `timeout` error for it, the other
+/// plugins' results present.
+fn assert_timed_out(result: &serde_json::Value) {
+    let errors = result["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "one error: {result:#}");
+    assert_eq!(errors[0]["plugin"], "faulty", "{result:#}");
+    assert_eq!(errors[0]["kind"], "timeout", "{result:#}");
+    assert!(errors[0]["message"].as_str().unwrap().contains("300 ms"), "the limit is named: {result:#}");
+    assert!(result["plugins"].get("faulty").is_none(), "the late plugin has no result: {result:#}");
+    plugin_result(result, "entities");
+    plugin_result(result, "sentiment");
+}
+
+#[test]
+fn slow_plugin_is_stopped_at_its_time_limit() {
+    // It would sleep 20 s; asked to stop at 300 ms, it does.
+    let (result, took) = run_slow("{ sleep_ms = 20000 }");
+    assert_timed_out(&result);
+    assert!(took < std::time::Duration::from_secs(15), "the plugin was stopped, not waited for: {took:?}");
+}
+
+#[test]
+fn late_answer_of_an_uncooperative_plugin_is_discarded() {
+    // It ignores the request to stop and answers after 1.5 s: the answer is thrown away.
+    let (result, _) = run_slow("{ sleep_ms = 1500, ignore_cancel = true }");
+    assert_timed_out(&result);
+}

@@ -7,7 +7,7 @@
 //! ```toml
 //! [[plugins]]
 //! name = "faulty"
-//! config = { panic_on = "BOOM", error_on = "FAIL", abort_on = "ABORT", sleep_ms = 20 }
+//! config = { panic_on = "BOOM", error_on = "FAIL", abort_on = "ABORT", sleep_ms = 20, ignore_cancel = false }
 //! ```
 //!
 //! - `panic_on`: the text contains it → `process` panics (the SDK turns that into
@@ -18,6 +18,9 @@
 //! - `sleep_ms`: every call sleeps this long, polling [`Call::is_cancelled`] every 10 ms and
 //!   returning [`PluginError::Cancelled`] when the host asks it to stop (keeps work in flight
 //!   for shutdown tests).
+//! - `ignore_cancel`: sleep the full `sleep_ms` without looking at [`Call::is_cancelled`]
+//!   (a plugin that does not cooperate with time limits; the host must discard its late
+//!   answer).
 //!
 //! Otherwise the result is `{"chars": N}`, N being the text length in Unicode code points.
 //! The checks run in the order abort, panic, error, sleep.
@@ -46,6 +49,9 @@ pub struct Config {
     /// Sleep this many milliseconds per document (cancellable).
     #[serde(default)]
     pub sleep_ms: u64,
+    /// Sleep without checking for cancellation.
+    #[serde(default)]
+    pub ignore_cancel: bool,
 }
 
 /// What a well-behaved call returns.
@@ -92,7 +98,7 @@ impl Plugin for Faulty {
         if self.config.sleep_ms > 0 {
             let deadline = Instant::now() + Duration::from_millis(self.config.sleep_ms);
             loop {
-                if call.is_cancelled() {
+                if !self.config.ignore_cancel && call.is_cancelled() {
                     return Err(PluginError::Cancelled);
                 }
                 let now = Instant::now();

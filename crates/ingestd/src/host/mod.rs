@@ -124,15 +124,39 @@ impl Pipeline {
     /// Runs `document` through every plugin in order and assembles the result. A plugin that
     /// fails is recorded in `errors` and skipped; the others still run. `notes` are problems
     /// met before the plugins (e.g. a lossy decode) and open the `errors` list.
-    pub fn analyse(&self, mut document: Document, stats: Stats, notes: Vec<ResultError>) -> ArticleResult {
+    ///
+    /// The document crosses to each plugin as JSON; everything but the prior results is
+    /// encoded once per document (see [`DocumentJson`]), not once per plugin.
+    pub fn analyse(&self, document: Document, stats: Stats, notes: Vec<ResultError>) -> ArticleResult {
+        self.analyse_with(document, stats, notes, Encoding::Once)
+    }
+
+    fn analyse_with(
+        &self,
+        mut document: Document,
+        stats: Stats,
+        notes: Vec<ResultError>,
+        encoding: Encoding,
+    ) -> ArticleResult {
         let mut errors = notes;
         let mut timings: Vec<(String, String, f64)> = Vec::with_capacity(self.plugins.len());
+        let mut json = match encoding {
+            Encoding::Once => DocumentJson::new(&mut document),
+            Encoding::PerPlugin => None,
+        };
         for plugin in &self.plugins {
             let library = plugin.instance.library();
-            let input = serde_json::to_vec(&document).expect("a Document always serialises");
+            let reencoded;
+            let input: &[u8] = match json.as_mut() {
+                Some(json) => json.bytes(),
+                None => {
+                    reencoded = serde_json::to_vec(&document).expect("a Document always serialises");
+                    &reencoded
+                }
+            };
             let started = Instant::now();
             let call = CallState::with_deadline(plugin.timeout.map(|t| started + t));
-            let mut outcome = plugin.instance.process(&input, &call);
+            let mut outcome = plugin.instance.process(input, &call);
             let elapsed = started.elapsed();
             if let Some(limit) = plugin.timeout.filter(|limit| elapsed > *limit) {
                 outcome = Err(CallError::TimedOut { limit_ms: limit.as_millis() as u64 });
@@ -146,6 +170,9 @@ impl Pipeline {
             match outcome {
                 Ok(bytes) => match serde_json::from_slice::<serde_json::Value>(&bytes) {
                     Ok(value) => {
+                        if let Some(json) = json.as_mut() {
+                            json.push(&plugin.name, &value, document.plugins.contains_key(&plugin.name));
+                        }
                         document.plugins.insert(plugin.name.clone(), value);
                         timings.push((plugin.name.clone(), library.version.clone(), ms));
                     }
@@ -172,9 +199,194 @@ impl Pipeline {
             title: document.title,
             language: document.language,
             text: document.text,
+            meta: Default::default(),
             stats,
             plugins,
             errors,
         }
+    }
+}
+
+/// How the document JSON is built for each plugin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    /// Once per document, prior results appended (what [`Pipeline::analyse`] does).
+    Once,
+    /// The whole document again for every plugin (the reference the tests compare with).
+    #[cfg_attr(not(test), expect(dead_code, reason = "the reference path is only run by the tests"))]
+    PerPlugin,
+}
+
+/// The JSON of a [`Document`] as plugins receive it, built incrementally: every field but
+/// `plugins` (text, spans, source: most of the bytes) is encoded once per document, and each
+/// plugin's result is appended to the `plugins` object as it arrives. The bytes handed to a
+/// plugin are exactly `serde_json::to_vec(&document)` at that moment.
+///
+/// Invariant: `buf` holds the document's JSON up to and including the entries of its open
+/// `plugins` object (the closing `}}` is added only while a plugin reads it); this relies
+/// on `plugins` being the last field of `Document`, which [`DocumentJson::new`] checks.
+struct DocumentJson {
+    buf: Vec<u8>,
+    /// Offset of the `{` that opens the `plugins` object.
+    start: usize,
+    /// Entries in the open `plugins` object.
+    entries: usize,
+    /// Whether `buf` currently ends with the closing `}}`.
+    closed: bool,
+}
+
+impl DocumentJson {
+    /// Encodes `document` once; `None` if its JSON does not end with the `plugins` object
+    /// (then the caller encodes the whole document for each plugin).
+    fn new(document: &mut Document) -> Option<Self> {
+        let prior = std::mem::take(&mut document.plugins);
+        let mut buf = serde_json::to_vec(&*document).expect("a Document always serialises");
+        document.plugins = prior;
+        const EMPTY_TAIL: &[u8] = b"\"plugins\":{}}";
+        if !buf.ends_with(EMPTY_TAIL) {
+            return None;
+        }
+        buf.truncate(buf.len() - 2);
+        let start = buf.len() - 1;
+        let mut json = Self { buf, start, entries: 0, closed: false };
+        for (name, value) in &document.plugins {
+            json.push(name, value, false);
+        }
+        Some(json)
+    }
+
+    /// The complete document JSON, for one plugin call.
+    fn bytes(&mut self) -> &[u8] {
+        if !self.closed {
+            self.buf.extend_from_slice(b"}}");
+            self.closed = true;
+        }
+        &self.buf
+    }
+
+    /// Adds one plugin's result. A name already present (a plugin configured twice) replaces
+    /// the earlier entry in place, as inserting into the map does: then the object is rebuilt.
+    fn push(&mut self, name: &str, value: &serde_json::Value, replaces: bool) {
+        if self.closed {
+            self.buf.truncate(self.buf.len() - 2);
+            self.closed = false;
+        }
+        if replaces {
+            self.rebuild_plugins(name, value);
+            return;
+        }
+        if self.entries > 0 {
+            self.buf.push(b',');
+        }
+        serde_json::to_writer(&mut self.buf, name).expect("a string always serialises");
+        self.buf.push(b':');
+        serde_json::to_writer(&mut self.buf, value).expect("a JSON value always serialises");
+        self.entries += 1;
+    }
+
+    /// Re-encodes the `plugins` object with `name` replaced (the rare case of a duplicate name).
+    fn rebuild_plugins(&mut self, name: &str, value: &serde_json::Value) {
+        self.buf.push(b'}');
+        let at = self.start;
+        let mut map: IndexMap<String, serde_json::Value> =
+            serde_json::from_slice(&self.buf[at..]).expect("the plugins object is valid JSON");
+        map.insert(name.to_owned(), value.clone());
+        self.buf.truncate(at);
+        serde_json::to_writer(&mut self.buf, &map).expect("a JSON map always serialises");
+        self.buf.pop();
+        self.entries = map.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(text: &str) -> Document {
+        serde_json::from_value(serde_json::json!({
+            "id": "b3:x", "source": {"name": "x.txt", "bytes": 1, "sha256": "", "received_at": ""},
+            "title": "A \"title\"", "language": "en", "text": text, "paragraphs": [{"start": 0, "end": 3}],
+            "sentences": [], "plugins": {"first": {"plugins": {"x": 1}}},
+        }))
+        .unwrap()
+    }
+
+    /// The incrementally built JSON is byte for byte what encoding the whole document gives,
+    /// also with prior results, a result holding a "plugins" key, and a replaced entry.
+    #[test]
+    fn document_json_matches_encoding_the_whole_document() {
+        let mut doc = document("Kyiv “talks” \n\u{1F1FA}\u{1F1E6} é");
+        let mut json = DocumentJson::new(&mut doc).expect("plugins is the last field");
+        assert_eq!(json.bytes(), serde_json::to_vec(&doc).unwrap());
+        for (name, value) in [
+            ("entities", serde_json::json!({"mentions": [], "plugins": "}}"})),
+            ("sentiment", serde_json::json!({"score": -0.31, "label": "négatif"})),
+            ("first", serde_json::json!([1, 2.5, null])),
+        ] {
+            json.push(name, &value, doc.plugins.contains_key(name));
+            doc.plugins.insert(name.to_owned(), value);
+            assert_eq!(json.bytes(), serde_json::to_vec(&doc).unwrap(), "after {name}");
+        }
+    }
+
+    /// Folder of the built plugin libraries: next to the test binary's parent
+    /// (`target/debug`), where `cargo build --workspace` puts them.
+    fn built_plugins() -> std::path::PathBuf {
+        let exe = std::env::current_exe().unwrap();
+        let dir = exe.parent().and_then(Path::parent).unwrap().to_owned();
+        assert!(
+            dir.join(default_file_name("entities")).is_file(),
+            "{} has no plugin libraries: run `cargo build --workspace` before `cargo test` (as the README says)",
+            dir.display()
+        );
+        dir
+    }
+
+    /// Results are identical whether the document JSON is encoded once per document (the
+    /// optimisation) or once per plugin (the reference), on the seeds and a sample of the BBC
+    /// corpus, through the three standard plugins (each path on its own dedup state).
+    #[test]
+    fn encoding_once_gives_the_results_of_encoding_per_plugin() {
+        let config = Config { plugin_dir: Some(built_plugins()), ..Config::default() };
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let once = Pipeline::load(&config, a.path()).unwrap();
+        let per_plugin = Pipeline::load(&config, b.path()).unwrap();
+
+        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+        let mut files: Vec<PathBuf> = Vec::new();
+        for folder in
+            ["seeds", "data/bbc_news/bbc/business", "data/bbc_news/bbc/sport", "data/bbc_news/bbc/tech"]
+        {
+            let Ok(entries) = std::fs::read_dir(shared.join(folder)) else { continue };
+            let mut found: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            found.sort();
+            let step = if folder == "seeds" { 1 } else { 40 };
+            files.extend(
+                found.into_iter().filter(|p| p.extension().is_some_and(|e| e == "txt")).step_by(step),
+            );
+        }
+        assert!(files.len() >= 5, "no seeds found under {}", shared.display());
+        let mut compared = 0;
+        for path in &files {
+            let bytes = std::fs::read(path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy();
+            let prepared =
+                crate::input::prepare(&name, &bytes, "2026-11-23T00:00:00.000Z".into(), u64::MAX).unwrap();
+            for p in prepared {
+                let x = once.analyse_with(p.document.clone(), p.stats, p.notes.clone(), Encoding::Once);
+                let y = per_plugin.analyse_with(p.document, p.stats, p.notes, Encoding::PerPlugin);
+                let strip = |r: &ArticleResult| {
+                    let mut v = serde_json::to_value(r).unwrap();
+                    for report in v["plugins"].as_object_mut().unwrap().values_mut() {
+                        report["ms"] = serde_json::json!(0);
+                    }
+                    v
+                };
+                assert_eq!(x.plugins.len(), 3, "{name}: {:?}", x.errors);
+                assert_eq!(strip(&x), strip(&y), "{name}");
+                compared += 1;
+            }
+        }
+        assert!(compared >= files.len());
     }
 }
