@@ -57,7 +57,11 @@ pub enum Level {
 }
 
 /// The host's services, as lent to one plugin instance.
-#[derive(Debug, Clone, Copy)]
+///
+/// Only ever lent by reference (`&Host` in [`Plugin::create`] and through [`Call::host`]):
+/// the table behind it is freed after `destroy`, so it is neither `Clone` nor `Copy`, and a
+/// plugin cannot keep it past the instance's life without `unsafe`.
+#[derive(Debug)]
 pub struct Host {
     api: *const IngestHostApi,
 }
@@ -166,6 +170,10 @@ pub const fn descriptor<P: Plugin>() -> IngestPluginDescriptor {
 }
 
 fn into_buffer(bytes: Vec<u8>) -> IngestBuffer {
+    if bytes.is_empty() {
+        // The header: an empty buffer has ptr == NULL.
+        return IngestBuffer::empty();
+    }
     let mut bytes = std::mem::ManuallyDrop::new(bytes);
     IngestBuffer { ptr: bytes.as_mut_ptr(), len: bytes.len(), cap: bytes.capacity() }
 }
@@ -184,20 +192,37 @@ unsafe fn write_out(out: *mut IngestBuffer, bytes: Vec<u8>) {
 std::thread_local! {
     /// Where the last panic on this thread happened, recorded by the SDK's panic hook.
     static PANIC_LOCATION: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    /// True while this thread runs plugin code inside a trampoline.
+    static IN_TRAMPOLINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Replaces the default panic hook of this library's copy of `std` (a `cdylib` links its
-/// own) with one that prints nothing and records where the panic happened: every panic in a
-/// trampoline is caught and reported to the host with its message and location, so the
-/// host's log stays one line per failure instead of a backtrace on stderr.
-fn install_quiet_panic_hook() {
+/// Installs (once) a panic hook in this library's copy of `std` (a `cdylib` links its own)
+/// that stays quiet for panics inside a trampoline — they are caught and reported to the host
+/// with message and location, one log line instead of a backtrace on stderr — and defers to
+/// the previous hook for every other panic (threads the plugin spawns, or a test binary that
+/// links the plugin as an rlib).
+fn install_panic_hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
-            PANIC_LOCATION.with(|cell| *cell.borrow_mut() = location);
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if IN_TRAMPOLINE.with(std::cell::Cell::get) {
+                let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+                PANIC_LOCATION.with(|cell| *cell.borrow_mut() = location);
+            } else {
+                previous(info);
+            }
         }));
     });
+}
+
+/// Runs plugin code with panics caught (and recorded quietly by the hook).
+fn guarded<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
+    install_panic_hook();
+    let was = IN_TRAMPOLINE.with(|flag| flag.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_TRAMPOLINE.with(|flag| flag.set(was));
+    result
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -227,10 +252,17 @@ unsafe extern "C" fn create<P: Plugin>(
     instance: *mut *mut c_void,
     error: *mut IngestBuffer,
 ) -> i32 {
-    install_quiet_panic_hook();
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
+    let outcome = guarded(|| {
         if host.is_null() || instance.is_null() {
             return Err(PluginError::failed("create called with a null pointer"));
+        }
+        // SAFETY: checked non-null; the first field has the same offset in every version.
+        let size = unsafe { (*host).struct_size } as usize;
+        if size < std::mem::size_of::<IngestHostApi>() {
+            return Err(PluginError::failed(format_args!(
+                "the host's function table is {size} bytes, this plugin needs {} (host ABI too old)",
+                std::mem::size_of::<IngestHostApi>()
+            )));
         }
         let host = Host { api: host };
         // SAFETY: the host passes bytes valid for the duration of this call.
@@ -240,7 +272,7 @@ unsafe extern "C" fn create<P: Plugin>(
             serde_json::from_slice(config_bytes).map_err(|e| PluginError::Config(e.to_string()))?;
         let plugin = P::create(config, &host)?;
         Ok(Box::new(Instance { plugin, host }))
-    }));
+    });
     match outcome {
         Ok(Ok(boxed)) => {
             // SAFETY: checked non-null above; the host passes a writable slot.
@@ -266,7 +298,7 @@ unsafe extern "C" fn process<P: Plugin>(
     document_json: IngestStr,
     output: *mut IngestBuffer,
 ) -> i32 {
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
+    let outcome = guarded(|| {
         if instance.is_null() {
             return Err(PluginError::failed("process called with a null instance"));
         }
@@ -279,7 +311,7 @@ unsafe extern "C" fn process<P: Plugin>(
         let call = Call { host: &instance.host, call };
         let out = instance.plugin.process(&document, &call)?;
         serde_json::to_vec(&out).map_err(|e| PluginError::failed(format_args!("cannot encode result: {e}")))
-    }));
+    });
     let (status, bytes) = match outcome {
         Ok(Ok(json)) => (STATUS_OK, json),
         Ok(Err(e)) => (status_of(&e), e.to_string().into_bytes()),
@@ -295,11 +327,11 @@ unsafe extern "C" fn destroy<P: Plugin>(instance: *mut c_void) {
         return;
     }
     // A panic in Drop must not unwind into the host; there is nobody to tell, so it is dropped.
-    let _ = catch_unwind(AssertUnwindSafe(|| {
+    let _ = guarded(|| {
         // SAFETY: `instance` came from `Box::into_raw` in our `create`, and the host destroys
         // each instance once, after its last call.
         drop(unsafe { Box::from_raw(instance.cast::<Instance<P>>()) });
-    }));
+    });
 }
 
 unsafe extern "C" fn free_buffer(buffer: IngestBuffer) {
