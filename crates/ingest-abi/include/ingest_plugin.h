@@ -104,7 +104,7 @@ typedef struct IngestPluginDescriptor {
     uint16_t abi_minor;   /* INGEST_ABI_MINOR the plugin was built against */
     uint32_t struct_size; /* sizeof(IngestPluginDescriptor) as the plugin knows it */
     uint32_t flags;       /* INGEST_PLUGIN_* flags */
-    IngestStr name;       /* e.g. "entities"; the key of its part of the result */
+    IngestStr name;       /* e.g. "entities"; what `ingestd plugins` shows (results use the configured name) */
     IngestStr version;    /* the plugin's own version, e.g. "0.1.0" */
 
     /* Builds an instance from its configuration (a JSON object). On INGEST_OK sets

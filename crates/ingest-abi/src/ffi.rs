@@ -149,7 +149,7 @@ pub struct IngestPluginDescriptor {
     pub struct_size: u32,
     /// `FLAG_*` bits.
     pub flags: u32,
-    /// The plugin's name: the key of its part of the result.
+    /// The plugin's own name, e.g. `entities` (results are keyed by the configured name).
     pub name: IngestStr,
     /// The plugin's own version.
     pub version: IngestStr,

@@ -109,7 +109,7 @@ pub struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// True when the host wants this call to stop early (time limit or shutdown); a
+    /// True when the host wants this call to stop early (its time limit passed); a
     /// long-running plugin checks it between steps and returns [`PluginError::Cancelled`].
     pub fn is_cancelled(&self) -> bool {
         // SAFETY: `call` is the handle the host passed for the duration of this call.
@@ -125,7 +125,7 @@ impl Call<'_> {
 /// An analysis plugin. The SDK turns an implementation into the C ABI with
 /// [`export_plugin!`](crate::export_plugin).
 pub trait Plugin: Sized + Send + Sync + 'static {
-    /// The plugin's name: the key of its part of the result.
+    /// The plugin's own name, e.g. `entities` (results are keyed by the configured name).
     const NAME: &'static str;
     /// The plugin's version, usually `env!("CARGO_PKG_VERSION")`.
     const VERSION: &'static str;

@@ -79,7 +79,8 @@ fn instance(name: &str, state: &Path) -> PluginInstance {
     let path = locate(name, None, Some(&plugin_dir())).expect("plugin library");
     let dir = state.join(name);
     std::fs::create_dir_all(&dir).expect("state folder");
-    PluginInstance::create(open(&path).expect("plugin opens"), &serde_json::json!({}), &dir).expect("create")
+    PluginInstance::create(open(&path).expect("plugin opens"), name, &serde_json::json!({}), &dir)
+        .expect("create")
 }
 
 /// Makes `document` a new article for dedup: a fresh id and name and a unique last line.

@@ -138,6 +138,26 @@ impl PluginConfig {
     }
 }
 
+/// The most documents analysed at once that `workers` accepts.
+pub const MAX_WORKERS: usize = 4096;
+
+/// `path` made absolute against the working directory, with `.` and `..` resolved by name
+/// (no filesystem access: the folders may not exist yet).
+fn lexical_absolute(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// The standard plugins loaded when the file names none, in their run order.
 pub const STANDARD_PLUGINS: [&str; 3] = ["entities", "sentiment", "dedup"];
 
@@ -253,6 +273,8 @@ impl Config {
             None => Config::default(),
         };
         config.apply(overrides);
+        // Overrides can make folders collide: check again with them applied.
+        config.validate(path.as_deref().unwrap_or(Path::new("<defaults>")))?;
         Ok(Loaded { config, path })
     }
 
@@ -300,8 +322,30 @@ impl Config {
                 return Err(invalid(key, "must not be empty"));
             }
         }
-        if self.workers > 4096 {
-            return Err(invalid("workers", "must be at most 4096 (0 means one per core)"));
+        let folders = [
+            ("inbox", &self.inbox),
+            ("outbox", &self.outbox),
+            ("state", &self.state),
+            ("failed", &self.failed),
+            ("archive", &self.archive),
+        ];
+        for (i, (key_a, a)) in folders.iter().enumerate() {
+            for (key_b, b) in &folders[i + 1..] {
+                let (a, b) = (lexical_absolute(a), lexical_absolute(b));
+                if a.starts_with(&b) || b.starts_with(&a) {
+                    return Err(invalid(
+                        key_a,
+                        &format!(
+                            "folder {} overlaps `{key_b}` ({}): each spool folder must be separate",
+                            a.display(),
+                            b.display()
+                        ),
+                    ));
+                }
+            }
+        }
+        if self.workers > MAX_WORKERS {
+            return Err(invalid("workers", &format!("must be at most {MAX_WORKERS} (0 means one per core)")));
         }
         if self.max_bytes == 0 {
             return Err(invalid("max_bytes", "must be greater than 0"));
@@ -385,6 +429,15 @@ mod tests {
     fn duplicate_plugin_is_refused() {
         let err = parse("[[plugins]]\nname = \"a\"\n[[plugins]]\nname = \"a\"\n").unwrap_err();
         assert!(err.to_string().contains("listed twice"), "{err}");
+    }
+
+    #[test]
+    fn overlapping_folders_are_refused() {
+        for text in ["outbox = \"inbox\"", "failed = \"inbox/failed\"", "archive = \"./inbox/../inbox\""] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains("overlaps"), "{text}: {err}");
+        }
+        parse("outbox = \"out\"\narchive = \"archive-old\"").unwrap();
     }
 
     #[test]

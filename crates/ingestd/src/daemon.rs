@@ -24,7 +24,7 @@ use crate::discovery::{self, Discovery, EntryKind};
 use crate::host::Pipeline;
 use crate::metrics::Metrics;
 use crate::service;
-use crate::spool::{Claim, Spool};
+use crate::spool::{Claim, Spool, StateLock};
 use crate::watch::{Hint, watch_inbox};
 use crate::worker::Worker;
 
@@ -65,6 +65,7 @@ pub async fn serve(
     shutdown: CancellationToken,
     mut reloads: mpsc::Receiver<()>,
 ) -> anyhow::Result<()> {
+    let _lock = StateLock::acquire(&config.state)?;
     let metrics = Arc::new(Metrics::default());
     if config.metrics.enabled {
         let server = service::serve_metrics(config.metrics.listen, metrics.clone(), shutdown.clone()).await?;
@@ -88,7 +89,19 @@ pub async fn serve(
                     tokio::time::sleep(Duration::from_millis(200)).await;
                     while reloads.try_recv().is_ok() {}
                     service::reloading();
-                    match reload(&source).await {
+                    let checked = tokio::select! {
+                        checked = reload(&source) => checked,
+                        // Stopping wins over a reload in progress.
+                        () = shutdown.cancelled() => continue,
+                    };
+                    match checked {
+                        Ok(new) if new.state != config.state => {
+                            tracing::error!(
+                                state = %new.state.display(),
+                                "reload refused: changing `state` takes a restart (it holds the lock and the files in flight)"
+                            );
+                            service::ready();
+                        }
                         Ok(new) => break new,
                         Err(e) => {
                             tracing::error!("reload refused, the running configuration stays: {e:#}");
@@ -101,6 +114,10 @@ pub async fn serve(
         tracing::info!("reloading: finishing documents in flight");
         generation.cancel();
         running.await.context("the daemon task failed")??;
+        if shutdown.is_cancelled() {
+            service::stopping();
+            return Ok(());
+        }
         // The old plugins are destroyed (they were owned by the finished run) before the new
         // ones open the same state.
         daemon = match Daemon::new(next.clone(), metrics.clone(), &shutdown) {
@@ -209,10 +226,7 @@ impl Daemon {
                     tracker.spawn_blocking(move || {
                         let _permit = permit;
                         if let Err(e) = worker.claim_and_handle(&name) {
-                            tracing::error!(
-                                file = %name.to_string_lossy(),
-                                "left in the spool for a retry at next start: {e}"
-                            );
+                            tracing::error!(file = %name.to_string_lossy(), "{e}");
                         }
                     });
                 }
@@ -242,6 +256,7 @@ impl Daemon {
         tracing::info!("stopping: finishing documents in flight");
         tracker.close();
         tracker.wait().await;
+        spool.mark_clean_stop()?;
         tracing::info!("stopped");
         Ok(())
     }
@@ -256,6 +271,9 @@ impl Daemon {
         tracker: &TaskTracker,
         stop: &CancellationToken,
     ) -> anyhow::Result<()> {
+        // After a graceful stop, what is left in work/ (a write that kept failing until the
+        // stop) was not in flight during a crash.
+        let crashed = u32::from(!spool.take_clean_stop());
         let leftovers = spool.leftovers()?;
         if leftovers.is_empty() {
             return Ok(());
@@ -264,7 +282,7 @@ impl Daemon {
         let (suspects, fresh): (Vec<Claim>, Vec<Claim>) =
             leftovers.into_iter().partition(|claim| spool.resumptions(claim) > 0);
         for claim in suspects.into_iter().chain(fresh) {
-            let crashes = spool.resumptions(&claim) + 1;
+            let crashes = spool.resumptions(&claim) + crashed;
             let suspect = crashes > 1;
             let Some(permit) = acquire(permits, stop).await else {
                 break;
@@ -277,7 +295,9 @@ impl Daemon {
                     if let Err(e) = worker.refuse_poison(&claim, crashes) {
                         tracing::error!(file = %claim.name.to_string_lossy(), "{e}");
                     }
-                } else if let Err(e) = worker.spool().record_resumption(&claim, crashes) {
+                } else if crashes > 0
+                    && let Err(e) = worker.spool().record_resumption(&claim, crashes)
+                {
                     tracing::error!(file = %claim.name.to_string_lossy(), "not resumed until the next start: {e}");
                 } else if let Err(e) = worker.handle(&claim) {
                     tracing::error!(

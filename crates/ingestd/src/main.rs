@@ -177,7 +177,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 fn run(source: ConfigSource, config: Config, config_path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(config.worker_count() + 8)
+        // Threads start on demand; the cap only has to leave room for scans next to the
+        // largest worker count a reload may set.
+        .max_blocking_threads(ingestd::config::MAX_WORKERS + 16)
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
@@ -240,5 +242,8 @@ async fn handle_signals(shutdown: CancellationToken, reloads: mpsc::Sender<()>) 
     shutdown.cancel();
     tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
     tracing::warn!("second signal: exiting now; claimed files resume at next start");
-    std::process::exit(130);
+    // _exit, not exit: plugin threads may still be running, and exit handlers (C++ static
+    // destructors in a plugin) must not run under them.
+    // SAFETY: _exit only ends the process.
+    unsafe { libc::_exit(130) };
 }

@@ -37,11 +37,6 @@ pub fn reloading() {
     notify(NotifyState::Reloading);
 }
 
-/// A line for `systemctl status`.
-pub fn status(text: &str) {
-    notify(NotifyState::Status(text));
-}
-
 /// Pings the systemd watchdog at half its interval, but only while `metrics` shows progress
 /// within the interval; a wedged pipeline stops the pings and systemd restarts the service
 /// (its claimed files are then resumed, and a file that keeps wedging it becomes a poison

@@ -38,13 +38,23 @@ pub enum SpoolError {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// The inbox and the work folder are on different filesystems, so claims cannot be renames.
-    #[error("inbox {inbox} and work folder {work} must be on the same filesystem (claims are renames)")]
+    /// A folder is on another filesystem than the work folder, so moves cannot be renames.
+    #[error(
+        "{key} folder {path} and work folder {work} must be on the same filesystem (files move between them by rename)"
+    )]
     CrossDevice {
-        /// The inbox.
-        inbox: PathBuf,
+        /// The configuration key of the folder.
+        key: &'static str,
+        /// The folder.
+        path: PathBuf,
         /// The work folder.
         work: PathBuf,
+    },
+    /// Another daemon holds the state folder.
+    #[error("another ingestd is running on this state folder (it holds {path})")]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
     },
     /// A file operation failed.
     #[error("{action} {path}: {source}")]
@@ -99,6 +109,9 @@ pub struct Spool {
     /// Crash markers (`<state>/crashes/<name>`): how many times a file in `work/` was resumed
     /// after a crash. Only resumed files have one, so the normal path costs nothing.
     pub crashes: PathBuf,
+    /// Present after a graceful stop (`<state>/clean-stop`): files then still in `work/` were
+    /// not in flight during a crash and must not count towards `max_crashes`.
+    clean_stop: PathBuf,
     after_success: AfterSuccess,
 }
 
@@ -132,10 +145,15 @@ fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<bool> {
     match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
         Ok(()) => Ok(true),
         Err(rustix::io::Errno::EXIST) => Ok(false),
-        // Filesystems without RENAME_NOREPLACE: check, then rename (racy only between daemons).
-        Err(rustix::io::Errno::INVAL) if !to.exists() && std::fs::symlink_metadata(from).is_ok() => {
-            std::fs::rename(from, to).map(|()| true)
-        }
+        // Filesystems without RENAME_NOREPLACE: a hard link never replaces either, then the
+        // old name goes. Directories cannot be linked: check, then rename (racy only between
+        // daemons, and only for a directory, which is refused anyway).
+        Err(rustix::io::Errno::INVAL) => match std::fs::hard_link(from, to) {
+            Ok(()) => std::fs::remove_file(from).map(|()| true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(_) if std::fs::symlink_metadata(to).is_ok() => Ok(false),
+            Err(_) => std::fs::rename(from, to).map(|()| true),
+        },
         Err(e) => Err(e.into()),
     }
 }
@@ -196,6 +214,34 @@ pub struct FailureReport {
     pub at: String,
 }
 
+/// An exclusive lock on a state folder, held for the life of the daemon: two daemons on one
+/// state would resume each other's files in flight.
+#[derive(Debug)]
+pub struct StateLock {
+    _file: std::fs::File,
+}
+
+impl StateLock {
+    /// Takes the lock on `state/lock`, creating the folder; fails at once if another process
+    /// holds it.
+    pub fn acquire(state: &Path) -> Result<Self, SpoolError> {
+        std::fs::create_dir_all(state)
+            .map_err(|source| SpoolError::Folder { path: state.to_owned(), source })?;
+        let path = state.join("lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(file_error("cannot open lock file", &path))?;
+        match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => Ok(Self { _file: file }),
+            Err(rustix::io::Errno::WOULDBLOCK) => Err(SpoolError::Locked { path }),
+            Err(e) => Err(SpoolError::File { action: "cannot lock", path, source: e.into() }),
+        }
+    }
+}
+
 /// Now as RFC 3339 UTC with milliseconds.
 pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
@@ -211,6 +257,7 @@ impl Spool {
             failed: config.failed.clone(),
             archive: config.archive.clone(),
             crashes: config.state.join("crashes"),
+            clean_stop: config.state.join("clean-stop"),
             after_success: config.after_success,
         };
         for dir in [&spool.inbox, &spool.work, &spool.outbox, &spool.failed, &spool.archive, &spool.crashes] {
@@ -223,8 +270,15 @@ impl Spool {
                 .map(|m| m.dev())
                 .map_err(|source| SpoolError::Folder { path: dir.to_owned(), source })
         };
-        if device(&spool.inbox)? != device(&spool.work)? {
-            return Err(SpoolError::CrossDevice { inbox: spool.inbox.clone(), work: spool.work.clone() });
+        let work = device(&spool.work)?;
+        let mut moved_by_rename = vec![("inbox", &spool.inbox), ("failed", &spool.failed)];
+        if spool.after_success == AfterSuccess::Archive {
+            moved_by_rename.push(("archive", &spool.archive));
+        }
+        for (key, dir) in moved_by_rename {
+            if device(dir)? != work {
+                return Err(SpoolError::CrossDevice { key, path: dir.clone(), work: spool.work.clone() });
+            }
         }
         spool.sweep();
         Ok(spool)
@@ -273,8 +327,16 @@ impl Spool {
                 tracing::debug!(file = %name.to_string_lossy(), "a file of this name is still in flight; claim later");
                 Ok(None)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(SpoolError::File { action: "cannot claim", path: from, source }),
+            // Gone from the inbox: another worker or daemon took it, or it was deleted. But if
+            // it is still there, it is the work folder that vanished: say so.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound && std::fs::symlink_metadata(&from).is_err() =>
+            {
+                Ok(None)
+            }
+            Err(source) => {
+                Err(SpoolError::File { action: "cannot claim into work folder", path: to, source })
+            }
         }
     }
 
@@ -289,6 +351,20 @@ impl Spool {
         }
         claims.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(claims)
+    }
+
+    /// Records durably that the daemon stopped gracefully.
+    pub fn mark_clean_stop(&self) -> Result<(), SpoolError> {
+        let dir = self.clean_stop.parent().unwrap_or(Path::new("."));
+        let name = self.clean_stop.file_name().unwrap_or_default();
+        write_atomic(dir, name, b"", true)
+            .map(drop)
+            .map_err(file_error("cannot write clean-stop marker", &self.clean_stop))
+    }
+
+    /// True (once) when the previous run stopped gracefully; the marker is consumed.
+    pub fn take_clean_stop(&self) -> bool {
+        std::fs::remove_file(&self.clean_stop).is_ok()
     }
 
     /// How many times `claim` was already resumed after a crash (0 for a file never resumed).
@@ -512,6 +588,39 @@ mod tests {
     fn drop_and_claim(s: &Spool, name: &str, body: &str) -> Claim {
         std::fs::write(s.inbox.join(name), body).unwrap();
         s.claim(OsStr::new(name)).unwrap().unwrap()
+    }
+
+    #[test]
+    fn folders_on_another_filesystem_than_work_are_refused() {
+        use std::os::unix::fs::MetadataExt;
+        // /dev/shm is a tmpfs on Linux: another filesystem than the temp dir's.
+        let dir = tempfile::tempdir().unwrap();
+        let shm = Path::new("/dev/shm");
+        let other = std::fs::metadata(shm).map(|m| m.dev()).ok();
+        assert_ne!(
+            other,
+            std::fs::metadata(dir.path()).map(|m| m.dev()).ok(),
+            "needs /dev/shm on its own filesystem"
+        );
+        let archive = tempfile::tempdir_in(shm).unwrap();
+        let config = Config {
+            inbox: dir.path().join("inbox"),
+            outbox: dir.path().join("outbox"),
+            state: dir.path().join("state"),
+            failed: dir.path().join("failed"),
+            archive: archive.path().join("archive"),
+            ..Config::default()
+        };
+        let err = Spool::open(&config).unwrap_err().to_string();
+        assert!(err.contains("archive folder") && err.contains("same filesystem"), "{err}");
+    }
+
+    #[test]
+    fn a_second_daemon_cannot_take_the_same_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let _first = StateLock::acquire(dir.path()).unwrap();
+        let err = StateLock::acquire(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("another ingestd"), "{err}");
     }
 
     #[test]

@@ -63,6 +63,15 @@ fn plugin_with_another_abi_major_is_refused() {
 }
 
 #[test]
+fn descriptor_with_null_functions_is_refused() {
+    let env = Env::new();
+    let lib = env.compile_c(&fixtures_dir().join("null_functions.c"), "null_functions");
+    let plugins = format!("[[plugins]]\nname = \"null_functions\"\nlibrary = \"{}\"\n", lib.display());
+    let config = env.write_config("ingestd.toml", &env.config(&plugins));
+    assert_refused(&env, "plugins", &config, &lib, &["NULL", "destroy", "free_buffer"]);
+}
+
+#[test]
 fn library_without_the_descriptor_symbol_is_refused() {
     let env = Env::new();
     let lib = env.compile_c(&fixtures_dir().join("no_symbol.c"), "no_symbol");

@@ -5,7 +5,6 @@ use std::ffi::c_void;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use ingest_abi::ffi::{
@@ -63,8 +62,6 @@ struct HostData {
 /// The per-call state behind the opaque `IngestCall` handle: what `is_cancelled` answers from.
 #[derive(Debug, Default)]
 pub struct CallState {
-    /// Set when someone asks the call to stop.
-    cancelled: AtomicBool,
     /// The call's time limit; past it, `is_cancelled` says yes.
     deadline: Option<Instant>,
 }
@@ -72,17 +69,12 @@ pub struct CallState {
 impl CallState {
     /// A call that should stop at `deadline`, if one is given.
     pub fn with_deadline(deadline: Option<Instant>) -> Self {
-        Self { cancelled: AtomicBool::new(false), deadline }
+        Self { deadline }
     }
 
-    /// Asks the plugin to stop this call at its next check.
-    pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Relaxed);
-    }
-
-    /// True once cancelled or past the deadline.
+    /// True once past the deadline.
     pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::Relaxed) || self.deadline.is_some_and(|d| Instant::now() >= d)
+        self.deadline.is_some_and(|d| Instant::now() >= d)
     }
 }
 
@@ -154,14 +146,16 @@ fn take_buffer(library: &PluginLibrary, buffer: IngestBuffer) -> Vec<u8> {
 }
 
 impl PluginInstance {
-    /// Creates an instance with `config` (a JSON object) and a private `state_dir`.
+    /// Creates an instance, known as `name` (its configured name: logs and errors use it),
+    /// with `config` (a JSON object) and a private `state_dir`.
     pub fn create(
         library: PluginLibrary,
+        name: &str,
         config: &serde_json::Value,
         state_dir: &Path,
     ) -> Result<Self, HostError> {
         let state_dir: Box<str> = state_dir.to_string_lossy().into();
-        let mut host_data = Box::new(HostData { plugin: library.name.clone() });
+        let mut host_data = Box::new(HostData { plugin: name.to_owned() });
         let api = Box::new(IngestHostApi {
             struct_size: std::mem::size_of::<IngestHostApi>() as u32,
             host_data: std::ptr::from_mut(host_data.as_mut()).cast(),
@@ -189,11 +183,7 @@ impl PluginInstance {
             } else {
                 String::from_utf8_lossy(&message).into_owned()
             };
-            return Err(HostError::Create {
-                plugin: library.name.clone(),
-                path: library.path.clone(),
-                reason,
-            });
+            return Err(HostError::Create { plugin: name.to_owned(), path: library.path.clone(), reason });
         }
         let serial = (!library.thread_safe).then(|| Mutex::new(()));
         Ok(Self { library, instance, serial, _api: api, _host_data: host_data, _state_dir: state_dir })

@@ -99,8 +99,27 @@ pub fn open(path: &Path) -> Result<PluginLibrary, HostError> {
     if (size as usize) < needed {
         return Err(fail(format!("descriptor is {size} bytes, ABI {ABI_MAJOR} needs at least {needed}")));
     }
-    // SAFETY: magic, version and size checked: this is a v1 descriptor in static memory of a
-    // library that is never unloaded.
+    // A C plugin may leave a function pointer NULL; a Rust `fn` field must never be null, so
+    // look at each as an `Option` (same layout) before viewing the descriptor as a whole.
+    let null_functions: Vec<&str> = [
+        ("create", std::mem::offset_of!(IngestPluginDescriptor, create)),
+        ("process", std::mem::offset_of!(IngestPluginDescriptor, process)),
+        ("destroy", std::mem::offset_of!(IngestPluginDescriptor, destroy)),
+        ("free_buffer", std::mem::offset_of!(IngestPluginDescriptor, free_buffer)),
+    ]
+    .into_iter()
+    .filter(|(_, offset)| {
+        // SAFETY: `size` covers a v1 descriptor, so the field is in bounds; a function pointer
+        // field holds either NULL or a function, both valid for `Option<fn>`.
+        unsafe { raw.byte_add(*offset).cast::<Option<unsafe extern "C" fn()>>().read() }.is_none()
+    })
+    .map(|(name, _)| name)
+    .collect();
+    if !null_functions.is_empty() {
+        return Err(fail(format!("its descriptor has NULL functions: {}", null_functions.join(", "))));
+    }
+    // SAFETY: magic, version, size and non-null functions checked: this is a v1 descriptor in
+    // static memory of a library that is never unloaded.
     let descriptor: &'static IngestPluginDescriptor = unsafe { &*raw };
     // SAFETY: the descriptor's strings point to static data of the plugin (the contract).
     let (name, version) = unsafe { (descriptor.name.as_bytes(), descriptor.version.as_bytes()) };

@@ -108,7 +108,7 @@ impl Pipeline {
                 source,
             })?;
             let settings = serde_json::to_value(&entry.config).expect("TOML tables map to JSON");
-            let instance = PluginInstance::create(library, &settings, &state_dir)?;
+            let instance = PluginInstance::create(library, &entry.name, &settings, &state_dir)?;
             tracing::debug!(plugin = %entry.name, path = %path.display(), "plugin loaded");
             let timeout = entry.timeout_ms.map(Duration::from_millis);
             plugins.push(LoadedPlugin { name: entry.name.clone(), instance, timeout });
