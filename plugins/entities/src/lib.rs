@@ -6,9 +6,12 @@
 //!
 //! Mentions come from a statistical sequence tagger ([`tagger`]): a structured averaged
 //! perceptron over BIO tags (CoNLL-2003 types PER, ORG, LOC, MISC), decoded with Viterbi,
-//! with word, shape, affix, context-window, gazetteer, word-cluster, sentence-position and
-//! document-level features. It is trained by code in this crate on CoNLL-2003 `train`
-//! (epoch chosen on `dev`); the model file `model/ner.bin` is compiled into the library,
+//! with word, shape, affix, context-window, gazetteer, word-cluster (k-means and Brown),
+//! sentence-position and document-level features. It runs in two stages: the second is
+//! stacked on the first and sees the first's tags of the whole article (how the same
+//! word was tagged elsewhere in it), so names are typed consistently within an article.
+//! It is trained by code in this crate on CoNLL-2003 `train` (epochs chosen on `dev`);
+//! the model file `model/ner.bin` is compiled into the library,
 //! so the cdylib needs no files at run time. Retrain, evaluate and measure with the
 //! examples (`plugins/entities/README.md`).
 //!

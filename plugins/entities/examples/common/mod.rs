@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use entities::tagger::lexicon::{LISTS, Lexicon, phrase_hashes};
+use entities::tagger::lexicon::{LISTS, Lexicon, pack_brown, phrase_hashes};
 
 /// `plugins/entities`.
 pub fn crate_dir() -> PathBuf {
@@ -38,8 +38,9 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-/// Reads the gazetteers and the word clusters (`data/gazetteer/clusters.txt`,
-/// `word<TAB>packed ids`, if present) into a [`Lexicon`].
+/// Reads the gazetteers, the word clusters (`data/gazetteer/clusters.txt`,
+/// `word<TAB>packed ids`) and the Brown clusters (`data/gazetteer/brown.txt`,
+/// `word<TAB>bit path`), each if present, into a [`Lexicon`].
 pub fn load_lexicon(dir: &Path) -> Lexicon {
     let mut phrases = Vec::new();
     for (file, list) in GAZETTEER_FILES {
@@ -76,6 +77,19 @@ pub fn load_lexicon(dir: &Path) -> Lexicon {
             }
         }
     }
-    eprintln!("lexicon: {} phrases, {} clustered words", phrases.len(), clusters.len());
-    Lexicon::build(&phrases, &clusters)
+    let mut brown = Vec::new();
+    if let Ok(text) = std::fs::read_to_string(dir.join("data/gazetteer/brown.txt")) {
+        for l in lines(&text) {
+            if let Some((w, path)) = l.split_once('\t') {
+                brown.push((entities::tagger::features::lower_hash(w), pack_brown(path.trim())));
+            }
+        }
+    }
+    eprintln!(
+        "lexicon: {} phrases, {} clustered words, {} Brown paths",
+        phrases.len(),
+        clusters.len(),
+        brown.len()
+    );
+    Lexicon::build(&phrases, &clusters, &brown)
 }

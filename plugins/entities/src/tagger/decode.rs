@@ -22,8 +22,9 @@ pub fn tag_type(tag: u8) -> Option<EntityType> {
     (tag != 0).then(|| EntityType::ALL[usize::from((tag - 1) / 2)])
 }
 
-/// The type slot of a non-`O` tag (B-X and I-X share it).
-fn slot(tag: u8) -> u8 {
+/// The type slot of a tag: 0 for `O`, 1–4 for PER, ORG, LOC, MISC (B-X and I-X share it).
+#[must_use]
+pub fn slot(tag: u8) -> u8 {
     tag.div_ceil(2)
 }
 

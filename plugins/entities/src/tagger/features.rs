@@ -4,19 +4,23 @@
 //! "X.X.", "1996" → "d") short and long; prefixes and suffixes of 1–4 chars; the
 //! lowercased words and short shapes of a ±2 window, and word bigrams; sentence position;
 //! whether the sentence is written in capitals (a headline); gazetteer membership of the
-//! token and its neighbours ([`Lexicon`]); word clusters of the token and its neighbours;
+//! token and its neighbours ([`Lexicon`]); word clusters and Brown path prefixes (4, 6, 10,
+//! 20 bits) of the token and its neighbours;
 //! and two document-level facts: whether the word is also written capitalised
 //! mid-sentence elsewhere in the document, and whether it is also written in lowercase
-//! (a capital by position only).
+//! (a capital by position only). The second (stacked) stage adds the first stage's tags
+//! around the token and, from [`StackInfo`], how the first stage tagged the same word
+//! elsewhere in the document.
 //!
 //! A feature is `mix(template, value)`, so templates never collide, and the same
 //! function serves training and tagging.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
+use super::decode::{is_begin, slot, spans};
 use super::hash::{Hasher, mix};
-use super::lexicon::{LISTS, Lexicon};
+use super::lexicon::{BROWN_BITS, LISTS, Lexicon};
 
 /// Identity hasher for sets of already-hashed keys.
 #[derive(Debug, Default, Clone, Copy)]
@@ -81,6 +85,52 @@ impl DocInfo {
     }
 }
 
+/// What the first stage predicted over a whole document, for the second (stacked)
+/// stage's features: label consistency within a document (Ratinov & Roth 2009), in both
+/// directions, so "Clinton" in the headline learns from "Bill Clinton" three sentences on.
+#[derive(Debug, Default, Clone)]
+pub struct StackInfo {
+    /// Lowercase hash of a word written capitalised → how often the first stage tagged
+    /// those occurrences O, PER, ORG, LOC, MISC.
+    words: HashMap<u64, [u16; 5], BuildHasherDefault<IdHasher>>,
+    /// Lowercase hash of a capitalised word → the types of the multi-token first-stage
+    /// entities it is part of.
+    inside: HashMap<u64, [u16; 5], BuildHasherDefault<IdHasher>>,
+}
+
+impl StackInfo {
+    /// Adds one sentence (words and the first stage's tags).
+    pub fn add_sentence(&mut self, words: &[&str], tags: &[u8]) {
+        for (w, &t) in words.iter().zip(tags) {
+            if starts_upper(w) {
+                self.words.entry(lower_hash(w)).or_default()[usize::from(slot(t))] += 1;
+            }
+        }
+        for (a, b, _) in spans(tags) {
+            if b - a >= 2 {
+                for w in words[a..b].iter().filter(|w| starts_upper(w)) {
+                    self.inside.entry(lower_hash(w)).or_default()[usize::from(slot(tags[a]))] += 1;
+                }
+            }
+        }
+    }
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// The most frequent slot of counts (ties: the lower slot), or `None` when all are 0.
+fn majority(c: &[u16; 5]) -> Option<u64> {
+    let (mut best, mut arg) = (0, None);
+    for (s, &n) in c.iter().enumerate() {
+        if n > best {
+            (best, arg) = (n, Some(s as u64));
+        }
+    }
+    arg
+}
+
 fn is_all_caps(w: &str) -> bool {
     w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
 }
@@ -98,6 +148,8 @@ struct Info {
     cap: bool,
     gaz: u32,
     clusters: u32,
+    /// Packed Brown path, 0 when none.
+    brown: u32,
 }
 
 /// Reusable buffers for [`extract`].
@@ -168,6 +220,7 @@ fn info(word: &str, lex: &Lexicon) -> Info {
         cap: word.chars().next().is_some_and(char::is_uppercase),
         gaz: 0,
         clusters: lex.clusters(lower),
+        brown: lex.brown(lower).unwrap_or(0),
     }
 }
 
@@ -191,16 +244,31 @@ const CLUSTER: u64 = 36; // + 3 * offset + level
 const DOC: u64 = 46;
 const DOC_FIRST: u64 = 47;
 const GAZ_SHAPE: u64 = 48;
+const BROWN: u64 = 50; // + 4 * offset + prefix
+// Second stage only.
+const S1_TAG: u64 = 60; // + offset 0..3
+const S1_TAG_PAIR: u64 = 63;
+const HIST_MAJ: u64 = 64;
+const HIST_ANY: u64 = 65;
+const HIST_MAJ_OWN: u64 = 66;
+const HIST_MAJ_FIRST: u64 = 67;
+const INSIDE_MAJ: u64 = 68;
+const INSIDE_MAJ_OWN: u64 = 69;
+
+/// Lengths of the Brown path prefixes used as features.
+const BROWN_PREFIXES: [u32; 4] = [4, 6, 10, 20];
 
 const BOS: u64 = 0xB05;
 const EOS: u64 = 0xE05;
 
 /// Features of every token of one sentence: token `i`'s are
-/// `out[bounds[i] as usize..bounds[i + 1] as usize]`.
+/// `out[bounds[i] as usize..bounds[i + 1] as usize]`. `stack` (second stage only) is the
+/// document's first-stage facts and this sentence's first-stage tags.
 pub fn extract(
     words: &[&str],
     lex: &Lexicon,
     doc: &DocInfo,
+    stack: Option<(&StackInfo, &[u8])>,
     scratch: &mut Scratch,
     out: &mut Vec<u64>,
     bounds: &mut Vec<u32>,
@@ -268,6 +336,14 @@ pub fn extract(
                     }
                 }
             }
+            if o.brown != 0 {
+                let len = o.brown >> BROWN_BITS;
+                let path = o.brown & ((1 << BROWN_BITS) - 1);
+                for (k, &p) in BROWN_PREFIXES.iter().enumerate() {
+                    let p = p.min(len);
+                    f(BROWN + 4 * (d + 1) as u64 + k as u64, u64::from(((path >> (len - p)) << 5) | p));
+                }
+            }
             if o.clusters != 0 {
                 for level in 0..3 {
                     let id = (o.clusters >> (10 * level)) & 0x3FF;
@@ -285,6 +361,47 @@ pub fn extract(
                 f(DOC_FIRST, flags);
             }
         }
+        if let Some((st, s1)) = stack {
+            let tag_at = |d: isize| {
+                let j = i as isize + d;
+                if j < 0 { 9 } else { s1.get(j as usize).map_or(10, |&t| u64::from(t)) }
+            };
+            for d in -1..=1isize {
+                f(S1_TAG + (d + 1) as u64, tag_at(d));
+            }
+            f(S1_TAG_PAIR, mix(tag_at(-1), tag_at(0)));
+            if t.cap {
+                let own = s1[i];
+                let own_slot = usize::from(slot(own));
+                if let Some(c) = st.words.get(&t.lower) {
+                    let mut c = *c;
+                    c[own_slot] = c[own_slot].saturating_sub(1);
+                    if let Some(m) = majority(&c) {
+                        f(HIST_MAJ, m);
+                        f(HIST_MAJ_OWN, mix(m, own_slot as u64));
+                        if i == 0 || caps_sentence {
+                            f(HIST_MAJ_FIRST, m);
+                        }
+                        for (k, &n) in c.iter().enumerate() {
+                            if n > 0 {
+                                f(HIST_ANY, k as u64);
+                            }
+                        }
+                    }
+                }
+                if let Some(c) = st.inside.get(&t.lower) {
+                    let mut c = *c;
+                    let in_long = own != 0 && (!is_begin(own) || s1.get(i + 1) == Some(&(own + 1)));
+                    if in_long {
+                        c[own_slot] = c[own_slot].saturating_sub(1);
+                    }
+                    if let Some(m) = majority(&c) {
+                        f(INSIDE_MAJ, m);
+                        f(INSIDE_MAJ_OWN, mix(m, own_slot as u64));
+                    }
+                }
+            }
+        }
     }
     bounds.push(out.len() as u32);
 }
@@ -297,7 +414,7 @@ mod tests {
         let (mut out, mut bounds) = (Vec::new(), Vec::new());
         let mut doc = DocInfo::default();
         doc.add_sentence(words);
-        extract(words, &Lexicon::default(), &doc, &mut Scratch::default(), &mut out, &mut bounds);
+        extract(words, &Lexicon::default(), &doc, None, &mut Scratch::default(), &mut out, &mut bounds);
         (out, bounds)
     }
 

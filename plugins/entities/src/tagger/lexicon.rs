@@ -21,6 +21,20 @@ pub struct Lexicon {
     pub phrases: Table,
     /// Hash of a lowercased word → packed cluster ids (see [`Lexicon::clusters`]).
     pub clusters: Table,
+    /// Hash of a lowercased word → its Brown cluster path (see [`Lexicon::brown`]).
+    pub brown: Table,
+}
+
+/// Bits of a Brown path kept (the longest prefix feature).
+pub const BROWN_BITS: usize = 20;
+
+/// Packs a Brown path (`"0110…"`): its first [`BROWN_BITS`] bits, and their number
+/// in the bits above.
+#[must_use]
+pub fn pack_brown(path: &str) -> u32 {
+    let bits: Vec<u32> = path.bytes().take(BROWN_BITS).map(|b| u32::from(b == b'1')).collect();
+    let value = bits.iter().fold(0, |v, &b| (v << 1) | b);
+    ((bits.len() as u32) << BROWN_BITS) | value
 }
 
 /// The key of a phrase from its tokens' lowercase hashes.
@@ -43,10 +57,11 @@ pub fn phrase_hashes(phrase: &str) -> Vec<u64> {
 }
 
 impl Lexicon {
-    /// Builds the phrase table from `(list index, lowercase token hashes)` entries and the
-    /// cluster table from `(lowercase word hash, packed ids)`.
+    /// Builds the phrase table from `(list index, lowercase token hashes)` entries, the
+    /// cluster table from `(lowercase word hash, packed ids)` and the Brown table from
+    /// `(lowercase word hash, packed path)` ([`pack_brown`]).
     #[must_use]
-    pub fn build(phrases: &[(usize, Vec<u64>)], clusters: &[(u64, u32)]) -> Self {
+    pub fn build(phrases: &[(usize, Vec<u64>)], clusters: &[(u64, u32)], brown: &[(u64, u32)]) -> Self {
         let mut bits: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
         let mut max_len = 0;
         for (list, words) in phrases {
@@ -58,7 +73,12 @@ impl Lexicon {
         }
         let mut entries: Vec<(u64, u32)> = bits.into_iter().collect();
         entries.sort_unstable();
-        Self { max_len, phrases: Table::build(&entries), clusters: Table::build(clusters) }
+        Self {
+            max_len,
+            phrases: Table::build(&entries),
+            clusters: Table::build(clusters),
+            brown: Table::build(brown),
+        }
     }
 
     /// Per-token gazetteer bits for a sentence given its tokens' lowercase hashes
@@ -90,11 +110,19 @@ impl Lexicon {
         self.clusters.get(lower).unwrap_or(0)
     }
 
+    /// Packed Brown path of a word ([`pack_brown`]), if it has one.
+    #[inline]
+    #[must_use]
+    pub fn brown(&self, lower: u64) -> Option<u32> {
+        self.brown.get(lower)
+    }
+
     /// Appends the lexicon to a model file.
     pub fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.max_len.to_le_bytes());
         self.phrases.write(out);
         self.clusters.write(out);
+        self.brown.write(out);
     }
 
     /// Reads a lexicon written by [`Lexicon::write`].
@@ -106,7 +134,7 @@ impl Lexicon {
         if max_len > 16 {
             return Err(format!("gazetteer phrase length {max_len} is implausible"));
         }
-        Ok(Self { max_len, phrases: Table::read(r)?, clusters: Table::read(r)? })
+        Ok(Self { max_len, phrases: Table::read(r)?, clusters: Table::read(r)?, brown: Table::read(r)? })
     }
 }
 
@@ -117,9 +145,15 @@ mod tests {
     #[test]
     fn phrases_mark_first_and_later_tokens() {
         let h = phrase_hashes;
-        let lex = Lexicon::build(&[(0, h("New York")), (0, h("York")), (1, h("john"))], &[]);
+        let lex = Lexicon::build(&[(0, h("New York")), (0, h("York")), (1, h("john"))], &[], &[]);
         let mut bits = Vec::new();
         lex.gazetteer_bits(&h("JOHN flew to new york"), &mut bits);
         assert_eq!(bits, [0b100, 0, 0, 0b01, 0b11]);
+    }
+
+    #[test]
+    fn brown_paths_pack_their_length_and_bits() {
+        assert_eq!(pack_brown("0110"), (4 << BROWN_BITS) | 0b0110);
+        assert_eq!(pack_brown(&"1".repeat(30)) >> BROWN_BITS, BROWN_BITS as u32);
     }
 }

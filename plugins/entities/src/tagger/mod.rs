@@ -2,8 +2,10 @@
 //! from a structured averaged perceptron with rich features, decoded with Viterbi.
 //!
 //! - [`tokens`]: the tagger's tokens (`ingest_text` tokens, possessive split off).
-//! - [`features`]: token → feature hashes ([`hash`]); [`lexicon`]: gazetteers, clusters.
-//! - [`model`]: weights, the model file format, tagging a sentence ([`table`] stores them).
+//! - [`features`]: token → feature hashes ([`hash`]); [`lexicon`]: gazetteers, clusters;
+//!   [`brown`]: learning Brown clusters.
+//! - [`model`]: weights, the model file format, tagging a document in one or two stages
+//!   ([`table`] stores them).
 //! - [`decode`]: BIO tags, Viterbi, spans. [`train`]: the perceptron. [`conll`]: data and
 //!   scoring.
 //!
@@ -11,6 +13,7 @@
 //! so the cdylib is self-contained; [`Tagger::builtin`] parses it (a few milliseconds).
 //! Retrain with `cargo run --release -p entities --example ner_train` (see the crate README).
 
+pub mod brown;
 pub mod conll;
 pub mod decode;
 pub mod features;
@@ -23,7 +26,6 @@ pub mod train;
 
 use ingest_abi::Span;
 
-use features::DocInfo;
 use model::{Model, TagScratch};
 use tokens::{Tok, sentence_tokens};
 
@@ -86,19 +88,7 @@ impl Tagger {
     /// Tags the sentences (as word lists) of one document.
     #[must_use]
     pub fn tag_words(&self, sentences: &[Vec<&str>]) -> Vec<Vec<u8>> {
-        let mut doc = DocInfo::default();
-        for s in sentences {
-            doc.add_sentence(s);
-        }
-        let mut scratch = TagScratch::default();
-        sentences
-            .iter()
-            .map(|s| {
-                let mut out = Vec::new();
-                self.model.tag(s, &doc, &mut scratch, &mut out);
-                out
-            })
-            .collect()
+        self.model.tag_document(sentences, &mut TagScratch::default())
     }
 
     /// Tags CoNLL documents and scores them against their gold tags, on the CoNLL tokens.

@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 
 use super::decode::{TAGS, viterbi};
-use super::features::{DocInfo, Scratch, extract};
+use super::features::{DocInfo, Scratch, StackInfo, extract};
 use super::lexicon::Lexicon;
-use super::model::Model;
+use super::model::{Model, Stage};
 
 /// One training sentence: feature indices per token and gold tags.
 #[derive(Debug, Clone)]
@@ -58,15 +58,26 @@ impl Trainer {
         }
     }
 
-    /// Adds one document's sentences (tagger tokens and gold tags).
-    pub fn add_document(&mut self, sentences: &[(Vec<&str>, Vec<u8>)]) {
+    /// Adds one document's sentences (tagger tokens and gold tags). For a second
+    /// (stacked) stage, `first` holds the first stage's tags of every sentence; they
+    /// should come from a first stage that did not train on this document (jackknifing),
+    /// so that they are as wrong as they will be on new text.
+    pub fn add_document(&mut self, sentences: &[(Vec<&str>, Vec<u8>)], first: Option<&[Vec<u8>]>) {
         let mut doc = DocInfo::default();
         for (words, _) in sentences {
             doc.add_sentence(words);
         }
+        let stack = first.map(|first| {
+            let mut st = StackInfo::default();
+            for ((words, _), tags) in sentences.iter().zip(first) {
+                st.add_sentence(words, tags);
+            }
+            st
+        });
         let (mut scratch, mut hashes, mut bounds) = (Scratch::default(), Vec::new(), Vec::new());
-        for (words, gold) in sentences {
-            extract(words, &self.lexicon, &doc, &mut scratch, &mut hashes, &mut bounds);
+        for (k, (words, gold)) in sentences.iter().enumerate() {
+            let st = stack.as_ref().zip(first).map(|(st, f)| (st, f[k].as_slice()));
+            extract(words, &self.lexicon, &doc, st, &mut scratch, &mut hashes, &mut bounds);
             let mut features = Vec::with_capacity(hashes.len());
             for &h in &hashes {
                 let next = self.keys.len() as u32;
@@ -157,10 +168,16 @@ impl Trainer {
         }
     }
 
-    /// The averaged weights as a quantised [`Model`], keeping features seen at least
-    /// `min_count` times in training.
+    /// The averaged weights as a quantised one-stage [`Model`], keeping features seen at
+    /// least `min_count` times in training.
     #[must_use]
     pub fn model(&self, min_count: u32) -> Model {
+        Model::new(self.lexicon.clone(), self.stage(min_count))
+    }
+
+    /// The averaged weights as a quantised [`Stage`] (see [`Trainer::model`]).
+    #[must_use]
+    pub fn stage(&self, min_count: u32) -> Stage {
         let c = self.c;
         let rows: Vec<(u64, [f32; TAGS])> = (0..self.keys.len())
             .filter(|&i| self.counts[i] >= min_count)
@@ -172,14 +189,13 @@ impl Trainer {
                 *x = (self.tw[f][t] - self.tu[f][t] / c) as f32;
             }
         }
-        Model::quantise(&rows, &tr, self.lexicon.clone())
+        Stage::quantise(&rows, &tr)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tagger::features::DocInfo;
     use crate::tagger::model::TagScratch;
 
     #[test]
@@ -191,18 +207,15 @@ mod tests {
             (vec!["they", "went", "to", "Rome"], vec![0, 0, 0, 5]),
             (vec!["Jones", "went", "to", "Oslo"], vec![1, 0, 0, 5]),
         ];
-        t.add_document(&data);
+        t.add_document(&data, None);
         for _ in 0..10 {
             t.epoch();
         }
         assert_eq!(t.epoch(), 0, "separable data is learnt");
         let m = t.model(1);
         let m = Model::from_bytes(&m.to_bytes()).unwrap();
-        let mut out = Vec::new();
-        let words = ["Brown", "went", "to", "Madrid"];
-        let mut doc = DocInfo::default();
-        doc.add_sentence(&words);
-        m.tag(&words, &doc, &mut TagScratch::default(), &mut out);
+        let words = vec!["Brown", "went", "to", "Madrid"];
+        let out = m.tag_document(&[words], &mut TagScratch::default()).remove(0);
         assert_eq!(out[1..3], [0, 0]);
         assert_eq!(out[3], 5, "a capitalised word after 'to' is a place: {out:?}");
     }
