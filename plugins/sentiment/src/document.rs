@@ -142,22 +142,33 @@ fn entity_scores(scored: &[(Span, Polarity)], entities: &[EntityMentions]) -> In
         .collect()
 }
 
-/// Code-point to byte offsets of one text, so many spans are sliced without rescanning.
+/// Code-point to byte offsets of one text, so many spans are sliced without rescanning
+/// (none needed for ASCII text, where they are the same).
 struct CharIndex {
+    /// Byte offset of every code point and of the end; empty for ASCII text.
     bytes: Vec<usize>,
+    len: usize,
 }
 
 impl CharIndex {
     fn new(text: &str) -> Self {
-        let bytes = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect();
-        Self { bytes }
+        let bytes = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect()
+        };
+        Self { bytes, len: text.len() }
+    }
+
+    /// The byte offset of code point `cp`, clamped to the end of the text.
+    fn byte(&self, cp: usize) -> usize {
+        if self.bytes.is_empty() { cp.min(self.len) } else { self.bytes[cp.min(self.bytes.len() - 1)] }
     }
 
     /// The text of `span`, clamped to the text.
     fn slice<'a>(&self, text: &'a str, span: Span) -> &'a str {
-        let last = self.bytes.len() - 1;
-        let start = self.bytes[span.start.min(last)];
-        let end = self.bytes[span.end.min(last)].max(start);
+        let start = self.byte(span.start);
+        let end = self.byte(span.end).max(start);
         &text[start..end]
     }
 }

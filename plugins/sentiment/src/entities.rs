@@ -22,30 +22,32 @@ pub struct EntityMentions {
     pub starts: Vec<usize>,
 }
 
+// Views borrowing their strings from the document's JSON value (no copies); fields not
+// named here (types, offsets, salience, ...) are skipped.
 #[derive(Deserialize)]
-struct View {
-    #[serde(default)]
-    mentions: Vec<MentionView>,
-    #[serde(default)]
-    entities: Vec<EntityView>,
+struct View<'a> {
+    #[serde(default, borrow)]
+    mentions: Vec<MentionView<'a>>,
+    #[serde(default, borrow)]
+    entities: Vec<EntityView<'a>>,
 }
 
 #[derive(Deserialize)]
-struct MentionView {
+struct MentionView<'a> {
     start: usize,
     #[serde(default)]
-    text: String,
+    text: &'a str,
     #[serde(default)]
-    entity: Option<String>,
+    entity: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
-struct EntityView {
+struct EntityView<'a> {
     #[serde(default)]
-    id: Option<String>,
-    name: String,
-    #[serde(default)]
-    aliases: Vec<String>,
+    id: Option<&'a str>,
+    name: &'a str,
+    #[serde(default, borrow)]
+    aliases: Vec<&'a str>,
 }
 
 /// The entities of `document` with their mentions, in the entities plugin's order; empty
@@ -57,20 +59,23 @@ pub fn entity_mentions(document: &Document) -> Result<Vec<EntityMentions>, Strin
     let Some(value) = document.plugins.get(ENTITIES_PLUGIN) else { return Ok(Vec::new()) };
     let view =
         View::deserialize(value).map_err(|e| format!("cannot read the {ENTITIES_PLUGIN} result: {e}"))?;
-    let mut out: Vec<EntityMentions> =
-        view.entities.iter().map(|e| EntityMentions { name: e.name.clone(), starts: Vec::new() }).collect();
-    let keys: Vec<Vec<String>> = view
+    let mut out: Vec<EntityMentions> = view
         .entities
         .iter()
-        .map(|e| std::iter::once(&e.name).chain(&e.aliases).map(|n| fold(n)).collect())
+        .map(|e| EntityMentions { name: e.name.to_owned(), starts: Vec::new() })
         .collect();
+    // Folded names and aliases, computed only if some mention has no entity id.
+    let mut keys: Option<Vec<Vec<String>>> = None;
     for mention in &view.mentions {
-        let by_id = mention
-            .entity
-            .as_deref()
-            .and_then(|id| view.entities.iter().position(|e| e.id.as_deref() == Some(id)));
+        let by_id = mention.entity.and_then(|id| view.entities.iter().position(|e| e.id == Some(id)));
         let index = by_id.or_else(|| {
-            let key = fold(&mention.text);
+            let key = fold(mention.text);
+            let keys = keys.get_or_insert_with(|| {
+                view.entities
+                    .iter()
+                    .map(|e| std::iter::once(&e.name).chain(&e.aliases).map(|n| fold(n)).collect())
+                    .collect()
+            });
             keys.iter().position(|names| names.contains(&key))
         });
         if let Some(i) = index {

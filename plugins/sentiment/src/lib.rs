@@ -18,7 +18,8 @@
 //! - [`lexicon`] loads the word valences once, in `create` (the seam for another lexicon);
 //! - [`rules`] holds VADER's fixed tables and constants;
 //! - [`words`] prepares a sentence the way VADER does (its tokenization is part of the
-//!   algorithm, so it is not `ingest_text::tokens`);
+//!   algorithm, so it is not `ingest_text::tokens`); [`scan`] finds the same tokens with
+//!   bit masks, for speed;
 //! - [`score`] scores one sentence: [`score::Options::VADER`] is vaderSentiment 3.3.2
 //!   exactly (all 18,513 development texts within 0.001), [`score::Options::NEWS`] fixes its
 //!   accidents;
@@ -48,6 +49,7 @@ pub mod lexicon;
 pub mod news;
 pub mod result;
 pub mod rules;
+pub mod scan;
 pub mod score;
 pub mod words;
 

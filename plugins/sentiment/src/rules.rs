@@ -199,6 +199,77 @@ pub const SPECIAL_PHRASES: &[(&[&str], f64)] = &[
 pub const BOOSTER_PHRASES: &[(&[&str], f64)] =
     &[(&["just", "enough"], B_DECR), (&["kind", "of"], B_DECR), (&["sort", "of"], B_DECR)];
 
+/// Every word a rule compares by spelling ("no", "but", "never so", the idiom and
+/// booster-phrase words). The lexicon numbers them ([`tag`]: position + 1) so the scorer
+/// compares one byte per word instead of strings; 0 means "none of these".
+pub const RULE_WORDS: &[&str] = &[
+    "no", "or", "nor", "never", "so", "this", "without", "doubt", "least", "at", "very", "kind", "of", "but",
+    "the", "shit", "bomb", "bad", "ass", "bus", "stop", "yeah", "right", "kiss", "death", "to", "die", "for",
+    "beating", "heart", "just", "enough", "sort",
+];
+
+/// The tag of a rule word (its position in [`RULE_WORDS`] + 1), computed at compile time:
+/// a word missing from the list fails the build.
+pub const fn tag(word: &str) -> u8 {
+    let mut i = 0;
+    while i < RULE_WORDS.len() {
+        if same(RULE_WORDS[i].as_bytes(), word.as_bytes()) {
+            return (i + 1) as u8;
+        }
+        i += 1;
+    }
+    panic!("not a rule word")
+}
+
+/// A phrase of up to three rule words as tags (0-padded) and its length.
+pub type TagPhrase = ([u8; 3], usize);
+
+/// [`SPECIAL_PHRASES`] as tags, for the scorer.
+pub const SPECIAL_TAGS: [(TagPhrase, f64); SPECIAL_PHRASES.len()] = {
+    let mut out = [(([0; 3], 0), 0.0); SPECIAL_PHRASES.len()];
+    let mut i = 0;
+    while i < SPECIAL_PHRASES.len() {
+        out[i] = (tags(SPECIAL_PHRASES[i].0), SPECIAL_PHRASES[i].1);
+        i += 1;
+    }
+    out
+};
+
+/// [`BOOSTER_PHRASES`] as tags, for the scorer.
+pub const BOOSTER_TAGS: [(TagPhrase, f64); BOOSTER_PHRASES.len()] = {
+    let mut out = [(([0; 3], 0), 0.0); BOOSTER_PHRASES.len()];
+    let mut i = 0;
+    while i < BOOSTER_PHRASES.len() {
+        out[i] = (tags(BOOSTER_PHRASES[i].0), BOOSTER_PHRASES[i].1);
+        i += 1;
+    }
+    out
+};
+
+const fn tags(words: &[&str]) -> TagPhrase {
+    let mut out = [0u8; 3];
+    let mut i = 0;
+    while i < words.len() {
+        out[i] = tag(words[i]);
+        i += 1;
+    }
+    (out, words.len())
+}
+
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// True when the (lowercased) word negates what follows: one of VADER's negation words
 /// ("not", "never", "without", ...) or any word containing "n't".
 pub fn is_negation(lower: &str) -> bool {
@@ -233,6 +304,22 @@ mod tests {
         assert_eq!(booster("kind of"), Some(B_DECR));
         assert_eq!(booster("good"), None);
         assert_eq!(special_case("kiss of death"), Some(-1.5));
+    }
+
+    #[test]
+    fn rule_words_are_distinct_lowercase_and_tag_the_phrases() {
+        for (n, w) in RULE_WORDS.iter().enumerate() {
+            assert_eq!(usize::from(tag(w)), n + 1, "{w} listed twice");
+            assert_eq!(*w, w.to_lowercase());
+        }
+        for ((words, v), ((tags, len), tv)) in SPECIAL_PHRASES.iter().zip(SPECIAL_TAGS) {
+            assert_eq!((words.len(), *v), (len, tv));
+            assert!(words.iter().zip(tags).all(|(w, t)| tag(w) == t));
+        }
+        for ((words, v), ((tags, len), tv)) in BOOSTER_PHRASES.iter().zip(BOOSTER_TAGS) {
+            assert_eq!((words.len(), *v), (len, tv));
+            assert!(words.iter().zip(tags).all(|(w, t)| tag(w) == t));
+        }
     }
 
     #[test]

@@ -29,16 +29,22 @@
 //! as NLTK's port does; typographic punctuation made ASCII, see [`crate::words`]). The
 //! news mode's other changes live in [`crate::news`]. Results are not rounded here.
 //!
-//! The implementation looks every word up once (valence, booster and negation share one
-//! table entry) and allocates three buffers per text: scoring a snippet takes well under a
-//! microsecond.
+//! The implementation finds the words 64 bytes at a time ([`crate::scan`]), looks every
+//! word up once (valence, booster, negation and rule tag share one table entry, see
+//! [`crate::lexicon`]), compares rule words by tag instead of by spelling, and reuses
+//! per-thread buffers, so a warm scorer allocates nothing: about half a microsecond per
+//! snippet (figures in `docs/BENCHMARKS.md`).
 //!
 //! [`C_INCR`]: crate::rules::C_INCR
 //! [`N_SCALAR`]: crate::rules::N_SCALAR
 
-use crate::lexicon::{Entry, Lexicon};
-use crate::rules::{ALPHA, BOOSTER_PHRASES, C_INCR, N_SCALAR, SPECIAL_PHRASES};
-use crate::words::{is_py_space, is_upper, prepare, strip_token};
+use std::cell::RefCell;
+use std::hint::select_unpredictable;
+
+use crate::lexicon::{Facts, Lexicon};
+use crate::rules::{ALPHA, B_INCR, BOOSTER_TAGS, C_INCR, N_SCALAR, SPECIAL_TAGS, TagPhrase, tag};
+use crate::scan::Scanner;
+use crate::words::{is_upper, prepare};
 
 /// Which of VADER's behaviours to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,72 +102,183 @@ pub fn polarity(text: &str, lexicon: &Lexicon) -> Polarity {
 /// Scores one text (VADER is designed for a sentence) with `lexicon` and `options`.
 pub fn polarity_with(text: &str, lexicon: &Lexicon, options: Options) -> Polarity {
     let prepared = prepare(text, lexicon, options.typography);
-    let sentiments = valences(&prepared, lexicon, options);
-    score(&sentiments, &prepared)
+    with_scratch(|scratch| {
+        let emphasis = scratch.valences(&prepared, lexicon, options);
+        let sentiments = &scratch.sentiments;
+        score_with(sentiments, scratch.scored.iter().map(|&i| sentiments[i as usize]), emphasis)
+    })
 }
 
 /// The per-word valences of a prepared text, after the "but" shift (VADER's `sentiments`
 /// list, one value per word).
 pub fn valences(prepared: &str, lexicon: &Lexicon, options: Options) -> Vec<f64> {
-    // Words, their lowercase forms (in one buffer), ALL-CAPS flags and lexicon entries.
-    let mut originals: Vec<&str> = Vec::with_capacity(prepared.len() / 5 + 1);
-    let mut lower_buf = String::with_capacity(prepared.len());
-    let mut bounds: Vec<(u32, u32)> = Vec::with_capacity(prepared.len() / 5 + 1);
-    let mut upper: Vec<bool> = Vec::with_capacity(prepared.len() / 5 + 1);
-    for token in prepared.split(is_py_space).filter(|t| !t.is_empty()) {
-        let word = strip_token(token);
-        let start = lower_buf.len();
-        lower_buf.push_str(word);
-        if word.is_ascii() {
-            let (mut has_upper, mut has_lower) = (false, false);
-            for b in word.bytes() {
-                has_upper |= b.is_ascii_uppercase();
-                has_lower |= b.is_ascii_lowercase();
-            }
-            upper.push(has_upper && !has_lower);
-            if has_upper {
-                lower_buf[start..].make_ascii_lowercase();
-            }
-        } else {
-            lower_buf.truncate(start);
-            lower_buf.extend(word.chars().flat_map(char::to_lowercase));
-            upper.push(is_upper(word));
-        }
-        bounds.push((start as u32, lower_buf.len() as u32));
-        originals.push(word);
-    }
-    let lower: Vec<&str> = bounds.iter().map(|&(a, b)| &lower_buf[a as usize..b as usize]).collect();
-    let entries: Vec<Option<&Entry>> = lower.iter().map(|w| lexicon.word(w)).collect();
-    let caps = upper.iter().filter(|&&u| u).count();
-    let sentence = Sentence {
-        upper: &upper,
-        lower: &lower,
-        entries: &entries,
-        cap_diff: caps > 0 && caps < originals.len(),
-    };
-
-    let mut sentiments = Vec::with_capacity(originals.len());
-    for i in 0..originals.len() {
-        let is_modifier =
-            sentence.booster(i) != 0.0 || (lower[i] == "kind" && lower.get(i + 1) == Some(&"of"));
-        sentiments.push(if is_modifier { 0.0 } else { sentence.valence(i) });
-    }
-    if let Some(but) = lower.iter().position(|w| *w == "but") {
-        if options.but_by_position {
-            but_shift_by_position(but, &mut sentiments);
-        } else {
-            but_shift_like_vader(but, &mut sentiments);
-        }
-    }
-    sentiments
+    with_scratch(|scratch| {
+        scratch.valences(prepared, lexicon, options);
+        scratch.sentiments.clone()
+    })
 }
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's buffers (fresh ones in the impossible case of re-entry).
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let out = f(&mut scratch);
+            scratch.shrink();
+            out
+        }
+        Err(_) => f(&mut Scratch::default()),
+    })
+}
+
+/// The buffers one text needs, kept per thread so scoring allocates nothing once warm.
+#[derive(Default)]
+struct Scratch {
+    /// What the rules need to know about each word.
+    words: Vec<Word>,
+    /// VADER's `sentiments`: one valence per word.
+    sentiments: Vec<f64>,
+    /// Positions of the lexicon words: the only ones whose valence can be non-zero.
+    scored: Vec<u32>,
+    /// The lowercase form of the current non-ASCII word.
+    lower: String,
+    /// The text's tokens.
+    scanner: Scanner,
+}
+
+/// One word of the sentence, as the rules see it (16 bytes).
+#[derive(Debug, Clone, Copy, Default)]
+struct Word {
+    /// The lexicon valence, meaningful when `in_lexicon`.
+    valence: f64,
+    /// The word has a lexicon valence.
+    in_lexicon: bool,
+    /// Booster sign: +1 boosts, -1 dampens, 0 neither.
+    booster: i8,
+    /// The word's [`crate::rules::tag`], 0 for none.
+    tag: u8,
+    /// ALL CAPS (Python's `isupper`).
+    upper: bool,
+    /// A negation: a negation word or one containing "n't".
+    negated: bool,
+}
+
+impl Word {
+    #[inline]
+    fn new(facts: Facts, upper: bool, nt: bool) -> Self {
+        Self {
+            valence: facts.valence,
+            in_lexicon: facts.has_valence,
+            booster: facts.booster,
+            tag: facts.tag,
+            upper,
+            negated: facts.negation || nt,
+        }
+    }
+}
+
+/// Buffers larger than this (a very long text) are given back after use.
+const KEEP_WORDS: usize = 1 << 16;
+
+impl Scratch {
+    fn shrink(&mut self) {
+        if self.words.capacity() > KEEP_WORDS {
+            *self = Self::default();
+        }
+    }
+
+    /// Fills `sentiments` with the valences of `prepared`'s words after the "but" shift;
+    /// returns the punctuation emphasis of the text.
+    fn valences(&mut self, prepared: &str, lexicon: &Lexicon, options: Options) -> f64 {
+        let (exclamations, questions) = self.words(prepared, lexicon);
+        let words = &self.words;
+        // One pass for the ALL-CAPS count, the first "but" and the lexicon words (the only
+        // ones that can score), without a branch per word.
+        let (mut caps, mut but) = (0, usize::MAX);
+        self.scored.clear();
+        self.scored.resize(words.len(), 0);
+        let mut n = 0;
+        for (i, w) in words.iter().enumerate() {
+            caps += usize::from(w.upper);
+            but = select_unpredictable(but == usize::MAX && w.tag == BUT, i, but);
+            self.scored[n] = i as u32;
+            n += usize::from(w.in_lexicon);
+        }
+        self.scored.truncate(n);
+        let sentence = Sentence { words, cap_diff: caps > 0 && caps < words.len() };
+        self.sentiments.clear();
+        self.sentiments.resize(words.len(), 0.0);
+        for &i in &self.scored {
+            let (i, w) = (i as usize, &words[i as usize]);
+            // Boosters and "kind of" score 0 themselves.
+            let is_modifier =
+                w.booster != 0 || (w.tag == KIND && words.get(i + 1).is_some_and(|n| n.tag == OF));
+            if !is_modifier {
+                self.sentiments[i] = sentence.valence(i);
+            }
+        }
+        if let Some(but) = Some(but).filter(|&b| b != usize::MAX) {
+            if options.but_by_position {
+                but_shift_by_position(but, &mut self.sentiments);
+            } else {
+                but_shift_like_vader(but, &mut self.sentiments);
+            }
+        }
+        emphasis(exclamations, questions)
+    }
+
+    /// VADER's `words_and_emoticons` with what the rules need about each word (see
+    /// [`crate::scan`]); returns the counts of "!" and "?" in the text.
+    fn words(&mut self, prepared: &str, lexicon: &Lexicon) -> (usize, usize) {
+        self.words.clear();
+        self.scanner.scan(prepared);
+        let bytes = prepared.as_bytes();
+        let mut at = 0;
+        while let Some((t, next)) = self.scanner.next(prepared, at) {
+            at = next;
+            self.words.push(if t.ascii {
+                // Stripped punctuation has no case: the token's case flags are the word's.
+                let upper = t.has_upper && !t.has_lower;
+                let nt = t.apostrophe && contains_nt(&bytes[t.start..t.end]);
+                Word::new(lexicon.facts_ascii(bytes, t.start, t.end, &mut self.lower), upper, nt)
+            } else {
+                let word = &prepared[t.start..t.end];
+                self.lower.clear();
+                self.lower.extend(word.chars().flat_map(char::to_lowercase));
+                Word::new(lexicon.facts(&self.lower), is_upper(word), self.lower.contains("n't"))
+            });
+        }
+        self.scanner.punctuation()
+    }
+}
+
+/// The lowercase ASCII word contains "n't".
+#[inline]
+fn contains_nt(word: &[u8]) -> bool {
+    word.windows(3).any(|w| w[0] | 0x20 == b'n' && w[1] == b'\'' && w[2] | 0x20 == b't')
+}
+
+const NO: u8 = tag("no");
+const OR: u8 = tag("or");
+const NOR: u8 = tag("nor");
+const NEVER: u8 = tag("never");
+const SO: u8 = tag("so");
+const THIS: u8 = tag("this");
+const WITHOUT: u8 = tag("without");
+const DOUBT: u8 = tag("doubt");
+const LEAST: u8 = tag("least");
+const AT: u8 = tag("at");
+const VERY: u8 = tag("very");
+const KIND: u8 = tag("kind");
+const OF: u8 = tag("of");
+const BUT: u8 = tag("but");
 
 /// The words of one sentence and what VADER needs to know about them.
 struct Sentence<'a> {
-    /// Each word is ALL CAPS (Python's `isupper`).
-    upper: &'a [bool],
-    lower: &'a [&'a str],
-    entries: &'a [Option<&'a Entry>],
+    words: &'a [Word],
     /// Some but not all words are ALL CAPS.
     cap_diff: bool,
 }
@@ -169,50 +286,52 @@ struct Sentence<'a> {
 impl Sentence<'_> {
     #[inline]
     fn lexicon_valence(&self, i: usize) -> Option<f64> {
-        self.entries[i].and_then(|e| e.valence)
+        let w = &self.words[i];
+        w.in_lexicon.then_some(w.valence)
     }
 
     #[inline]
     fn in_lexicon(&self, i: usize) -> bool {
-        self.lexicon_valence(i).is_some()
+        self.words[i].in_lexicon
     }
 
     #[inline]
     fn booster(&self, i: usize) -> f64 {
-        self.entries[i].map_or(0.0, |e| e.booster)
+        f64::from(self.words[i].booster) * B_INCR
     }
 
     #[inline]
     fn negated(&self, i: usize) -> bool {
-        self.entries[i].is_some_and(|e| e.negation) || self.lower[i].contains("n't")
+        self.words[i].negated
     }
 
     #[inline]
-    fn is(&self, i: usize, word: &str) -> bool {
-        self.lower[i] == word
+    fn is(&self, i: usize, tag: u8) -> bool {
+        self.words[i].tag == tag
     }
 
     /// True when the words at `idx` spell `phrase`.
-    fn spells(&self, idx: &[usize], phrase: &[&str]) -> bool {
-        idx.len() == phrase.len() && idx.iter().zip(phrase).all(|(&i, w)| self.lower[i] == *w)
+    #[inline]
+    fn spells(&self, idx: &[usize], (tags, len): TagPhrase) -> bool {
+        idx.len() == len && idx.iter().zip(tags).all(|(&i, t)| self.words[i].tag == t)
     }
 
     /// VADER's `sentiment_valence` for the word at `i`.
     fn valence(&self, i: usize) -> f64 {
         let Some(base) = self.lexicon_valence(i) else { return 0.0 };
         let mut valence = base;
-        let n = self.lower.len();
+        let n = self.words.len();
         // "no" directly before another lexicon word negates it rather than scoring itself.
-        if self.is(i, "no") && i + 1 < n && self.in_lexicon(i + 1) {
+        if self.is(i, NO) && i + 1 < n && self.in_lexicon(i + 1) {
             valence = 0.0;
         }
-        if (i > 0 && self.is(i - 1, "no"))
-            || (i > 1 && self.is(i - 2, "no"))
-            || (i > 2 && self.is(i - 3, "no") && (self.is(i - 1, "or") || self.is(i - 1, "nor")))
+        if (i > 0 && self.is(i - 1, NO))
+            || (i > 1 && self.is(i - 2, NO))
+            || (i > 2 && self.is(i - 3, NO) && (self.is(i - 1, OR) || self.is(i - 1, NOR)))
         {
             valence = base * N_SCALAR;
         }
-        if self.cap_diff && self.upper[i] {
+        if self.cap_diff && self.words[i].upper {
             // As in VADER, a zero valence here is pushed negative.
             valence += if valence > 0.0 { C_INCR } else { -C_INCR };
         }
@@ -220,7 +339,11 @@ impl Sentence<'_> {
             if i > distance && !self.in_lexicon(i - distance - 1) {
                 let mut s = self.scalar(i - distance - 1, valence);
                 if s != 0.0 {
-                    s *= [1.0, 0.95, 0.9][distance];
+                    s *= match distance {
+                        0 => 1.0,
+                        1 => 0.95,
+                        _ => 0.9,
+                    };
                 }
                 valence += s;
                 valence = self.negation(valence, distance, i);
@@ -241,7 +364,7 @@ impl Sentence<'_> {
         if valence < 0.0 {
             scalar = -scalar;
         }
-        if self.cap_diff && self.upper[j] {
+        if self.cap_diff && self.words[j].upper {
             scalar += if valence > 0.0 { C_INCR } else { -C_INCR };
         }
         scalar
@@ -251,18 +374,16 @@ impl Sentence<'_> {
     fn negation(&self, valence: f64, distance: usize, i: usize) -> f64 {
         match distance {
             0 if self.negated(i - 1) => valence * N_SCALAR,
-            1 if self.is(i - 2, "never") && (self.is(i - 1, "so") || self.is(i - 1, "this")) => {
-                valence * 1.25
-            }
-            1 if self.is(i - 2, "without") && self.is(i - 1, "doubt") => valence,
+            1 if self.is(i - 2, NEVER) && (self.is(i - 1, SO) || self.is(i - 1, THIS)) => valence * 1.25,
+            1 if self.is(i - 2, WITHOUT) && self.is(i - 1, DOUBT) => valence,
             1 if self.negated(i - 2) => valence * N_SCALAR,
             // Python precedence: `never and (so or this)` OR `(so or this)` one word before.
-            2 if (self.is(i - 3, "never") && (self.is(i - 2, "so") || self.is(i - 2, "this")))
-                || (self.is(i - 1, "so") || self.is(i - 1, "this")) =>
+            2 if (self.is(i - 3, NEVER) && (self.is(i - 2, SO) || self.is(i - 2, THIS)))
+                || (self.is(i - 1, SO) || self.is(i - 1, THIS)) =>
             {
                 valence * 1.25
             }
-            2 if self.is(i - 3, "without") && (self.is(i - 2, "doubt") || self.is(i - 1, "doubt")) => valence,
+            2 if self.is(i - 3, WITHOUT) && (self.is(i - 2, DOUBT) || self.is(i - 1, DOUBT)) => valence,
             2 if self.negated(i - 3) => valence * N_SCALAR,
             _ => valence,
         }
@@ -270,34 +391,34 @@ impl Sentence<'_> {
 
     /// VADER's `_special_idioms_check` (only called with `i >= 3`).
     fn idioms(&self, mut valence: f64, i: usize) -> f64 {
-        let n = self.lower.len();
+        let n = self.words.len();
         let windows: [&[usize]; 5] =
             [&[i - 1, i], &[i - 2, i - 1, i], &[i - 2, i - 1], &[i - 3, i - 2, i - 1], &[i - 3, i - 2]];
         'outer: for idx in windows {
-            for (phrase, v) in SPECIAL_PHRASES {
+            for (phrase, v) in SPECIAL_TAGS {
                 if self.spells(idx, phrase) {
-                    valence = *v;
+                    valence = v;
                     break 'outer;
                 }
             }
         }
         if n > i + 1 {
-            for (phrase, v) in SPECIAL_PHRASES {
+            for (phrase, v) in SPECIAL_TAGS {
                 if self.spells(&[i, i + 1], phrase) {
-                    valence = *v;
+                    valence = v;
                 }
             }
         }
         if n > i + 2 {
-            for (phrase, v) in SPECIAL_PHRASES {
+            for (phrase, v) in SPECIAL_TAGS {
                 if self.spells(&[i, i + 1, i + 2], phrase) {
-                    valence = *v;
+                    valence = v;
                 }
             }
         }
         // Booster bigrams ("kind of") among the three words before; all are two words.
         for idx in [&[i - 3, i - 2], &[i - 2, i - 1]] {
-            for (phrase, b) in BOOSTER_PHRASES {
+            for (phrase, b) in BOOSTER_TAGS {
                 if self.spells(idx, phrase) {
                     valence += b;
                 }
@@ -308,8 +429,8 @@ impl Sentence<'_> {
 
     /// VADER's `_least_check`: "least good" negates, "at least good" does not.
     fn least(&self, valence: f64, i: usize) -> f64 {
-        if i > 0 && !self.in_lexicon(i - 1) && self.is(i - 1, "least") {
-            if i > 1 && (self.is(i - 2, "at") || self.is(i - 2, "very")) {
+        if i > 0 && !self.in_lexicon(i - 1) && self.is(i - 1, LEAST) {
+            if i > 1 && (self.is(i - 2, AT) || self.is(i - 2, VERY)) {
                 return valence;
             }
             return valence * N_SCALAR;
@@ -353,6 +474,11 @@ pub fn punctuation_emphasis(text: &str) -> f64 {
         exclamations += usize::from(b == b'!');
         questions += usize::from(b == b'?');
     }
+    emphasis(exclamations, questions)
+}
+
+/// Emphasis from the counts of "!" and "?".
+fn emphasis(exclamations: usize, questions: usize) -> f64 {
     let exclamations = exclamations.min(4) as f64 * 0.292;
     let questions = match questions {
         0 | 1 => 0.0,
@@ -367,26 +493,39 @@ pub fn score(sentiments: &[f64], text: &str) -> Polarity {
     if sentiments.is_empty() {
         return Polarity::default();
     }
-    let emphasis = punctuation_emphasis(text);
+    score_with(sentiments, sentiments.iter().copied(), punctuation_emphasis(text))
+}
+
+/// [`score`] with the text's punctuation emphasis already counted.
+///
+/// `candidates` are the values that can be non-zero, in order (all of `sentiments`, or
+/// those of the lexicon words: every other value is ±0, and a zero adds nothing to the
+/// positive and negative sums and counts as neutral).
+fn score_with(sentiments: &[f64], candidates: impl Iterator<Item = f64>, emphasis: f64) -> Polarity {
+    if sentiments.is_empty() {
+        return Polarity::default();
+    }
     let mut sum: f64 = sentiments.iter().sum();
     if sum > 0.0 {
         sum += emphasis;
     } else if sum < 0.0 {
         sum -= emphasis;
     }
-    let (mut pos, mut neg, mut neu) = (0.0_f64, 0.0_f64, 0.0_f64);
+    let (mut pos, mut neg) = (0.0_f64, 0.0_f64);
     let (mut positive, mut negative) = (0.0_f64, 0.0_f64);
-    for &s in sentiments {
-        if s > 0.0 {
-            pos += s + 1.0;
-            positive += s;
-        } else if s < 0.0 {
-            neg += s - 1.0;
-            negative += s;
-        } else {
-            neu += 1.0;
-        }
+    let mut signed = 0usize;
+    for s in candidates {
+        // Without branches (the signs are unpredictable); adding +0.0 changes no sum here:
+        // `pos`/`positive` start at +0.0 and only grow, `neg`/`negative` only shrink.
+        let (up, down) = (s > 0.0, s < 0.0);
+        pos += select_unpredictable(up, s + 1.0, 0.0);
+        positive += select_unpredictable(up, s, 0.0);
+        neg += select_unpredictable(down, s - 1.0, 0.0);
+        negative += select_unpredictable(down, s, 0.0);
+        signed += usize::from(up || down);
     }
+    // VADER adds 1 per neutral word: an exact count.
+    let neu = (sentiments.len() - signed) as f64;
     if pos > neg.abs() {
         pos += emphasis;
     } else if pos < neg.abs() {

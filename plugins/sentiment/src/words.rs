@@ -23,11 +23,18 @@ use crate::lexicon::Lexicon;
 /// A text prepared the way VADER prepares it: emoji replaced by their descriptions,
 /// surrounding whitespace trimmed; with `typography`, typographic punctuation made ASCII
 /// first.
+#[inline]
 pub fn prepare<'a>(text: &'a str, lexicon: &Lexicon, typography: bool) -> Cow<'a, str> {
+    let ascii_emoji = lexicon.has_ascii_emoji();
     let needs_work = if text.is_ascii() {
-        lexicon.has_ascii_emoji()
+        ascii_emoji
     } else {
-        text.chars().any(|c| (typography && typographic(c).is_some()) || lexicon.describe_emoji(c).is_some())
+        // Typographic characters are not ASCII, and neither is any emoji (unless the table
+        // says otherwise): ASCII characters need no lookup.
+        text.chars().any(|c| {
+            (ascii_emoji || !c.is_ascii())
+                && ((typography && typographic(c).is_some()) || lexicon.describe_emoji(c).is_some())
+        })
     };
     if !needs_work {
         return Cow::Borrowed(trim(text));
@@ -60,7 +67,12 @@ pub fn is_py_space(c: char) -> bool {
 }
 
 /// Python's `str.strip()` without arguments.
+#[inline]
 pub fn trim(text: &str) -> &str {
+    let ascii_word_byte = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !is_py_space(char::from(b)));
+    if ascii_word_byte(text.as_bytes().first()) && ascii_word_byte(text.as_bytes().last()) {
+        return text;
+    }
     text.trim_matches(is_py_space)
 }
 
