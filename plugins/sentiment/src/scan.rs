@@ -3,8 +3,8 @@
 //! The text is classified into bit masks, one bit per byte and one `u64` per 64-byte block
 //! (white space, upper and lower case letters, ASCII punctuation, apostrophes, non-ASCII
 //! bytes): sixteen bytes at a time with SSE2 on x86-64 (part of its baseline), eight at a
-//! time with plain integer arithmetic (SWAR) elsewhere; a test checks the two agree. A token is then a run of zero bits in the white-space mask, and
-//! everything the scorer asks about it (is it ALL CAPS, where does its punctuation end,
+//! time with plain integer arithmetic (SWAR) elsewhere; a test checks the two agree. A token
+//! is then a run of zero bits in the white-space mask, and everything the scorer asks about it (is it ALL CAPS, where does its punctuation end,
 //! does it contain an apostrophe) is a shift and a mask instead of a loop over its bytes.
 //! Tokens are what [`crate::words::words`] returns, exactly: Python's white space
 //! (including non-ASCII white space and U+001C..U+001F) separates them, and surrounding
