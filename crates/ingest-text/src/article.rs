@@ -98,13 +98,25 @@ impl std::error::Error for ReadError {}
 /// Share of control characters above which decoded text is called binary.
 const MAX_CONTROL_SHARE: f64 = 0.01;
 
+/// More than [`MAX_CONTROL_SHARE`] of the code points are control characters (other than
+/// line breaks, tabs and form feeds).
+///
+/// One pass over the bytes rather than the chars: every code point has exactly one byte
+/// that is not a UTF-8 continuation byte (`10xxxxxx`), and the control characters (Unicode
+/// `Cc`: U+0000..U+001F, U+007F..U+009F) are the ASCII bytes below 0x20 and 0x7F, and the
+/// two-byte sequences `C2 80`..`C2 9F`.
 fn looks_binary(text: &str) -> bool {
+    let bytes = text.as_bytes();
     let (mut total, mut control) = (0usize, 0usize);
-    for c in text.chars() {
-        total += 1;
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
-            control += 1;
-        }
+    for (i, &b) in bytes.iter().enumerate() {
+        total += usize::from(b & 0xC0 != 0x80);
+        let is_control = match b {
+            b'\n' | b'\r' | b'\t' | 0x0C => false,
+            0x00..=0x1F | 0x7F => true,
+            0xC2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+            _ => false,
+        };
+        control += usize::from(is_control);
     }
     total > 0 && control as f64 / total as f64 > MAX_CONTROL_SHARE
 }
@@ -260,6 +272,24 @@ mod tests {
             read_articles("story.md.gz", &packed, Limits { max_decompressed: 10 }),
             Err(ReadError::Gzip(GzipError::TooLarge { limit: 10 }))
         ));
+    }
+
+    #[test]
+    fn looks_binary_counts_code_points_like_chars_does() {
+        fn by_chars(text: &str) -> bool {
+            let total = text.chars().count();
+            let control =
+                text.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')).count();
+            total > 0 && control as f64 / total as f64 > MAX_CONTROL_SHARE
+        }
+        let base = "Mélanie Joly £5m “quoted” 🇺🇦 end\r\n\t\u{c}".repeat(2);
+        for extra in ["", "\u{7}", "\u{85}", "\u{9F}", "\u{A0}", "\u{7F}", "\u{0}", "\u{80}\u{1}", "\u{100}"]
+        {
+            for text in [base.clone() + extra, extra.to_owned(), extra.repeat(3) + "ab"] {
+                assert_eq!(looks_binary(&text), by_chars(&text), "{text:?}");
+            }
+        }
+        assert!(!looks_binary(""));
     }
 
     #[test]

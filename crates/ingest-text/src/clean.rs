@@ -64,7 +64,8 @@ pub fn clean(raw: &str) -> Cleaned {
     report_removed_chars(raw, &mut removed);
 
     let mut asm = Assembler::new(raw.len(), removed);
-    if is_nfc_quick(prefiltered(raw)) == IsNormalized::Yes {
+    // ASCII is always NFC (and so is what `prefiltered` keeps of it): skip the check.
+    if raw.is_ascii() || is_nfc_quick(prefiltered(raw)) == IsNormalized::Yes {
         prefiltered(raw).for_each(|c| asm.push(c));
     } else {
         prefiltered(raw).nfc().for_each(|c| asm.push(c));

@@ -69,6 +69,10 @@ pub fn extension(name: &str) -> String {
 /// True when the start of `text` is unmistakably HTML.
 #[must_use]
 pub fn looks_like_html(text: &str) -> bool {
+    // Cheap exit first: HTML must start with markup (the lower-cased head below does too).
+    if !text.trim_start().starts_with('<') {
+        return false;
+    }
     let head: String = text.trim_start().chars().take(2048).collect::<String>().to_ascii_lowercase();
     head.starts_with('<')
         && ["<!doctype html", "<html", "<head", "<body", "<article", "<div", "<p>", "<p ", "<meta", "<title"]
