@@ -431,28 +431,8 @@ impl Daemon {
 
     /// Polls `condition` until it holds; fails the test, naming `what` and printing the
     /// log, after [`TIMEOUT`] or as soon as the daemon exits.
-    pub fn wait_for(&mut self, what: &str, mut condition: impl FnMut() -> bool) {
-        let mut exited = None;
-        let ok = wait_for(
-            || {
-                if condition() {
-                    return true;
-                }
-                exited = self.exited();
-                exited.is_some()
-            },
-            TIMEOUT,
-        );
-        if let Some(status) = exited {
-            // One last look: the condition may have become true just before the exit.
-            if !condition() {
-                panic!("ingestd exited ({status}) while waiting for {what}; log:\n{}", self.log());
-            }
-            return;
-        }
-        if !ok {
-            panic!("timed out after {TIMEOUT:?} waiting for {what}; log:\n{}", self.log());
-        }
+    pub fn wait_for(&mut self, what: &str, condition: impl FnMut() -> bool) {
+        self.wait_for_within(what, TIMEOUT, condition);
     }
 
     /// Like [`Daemon::wait_for`], with its own timeout (for floods and chaos runs).
