@@ -17,8 +17,10 @@
 //! | `answers` | (id, source name) | the stored answer, JSON |
 //! | `exact` | exact key (32 bytes) | article number of the original |
 //! | `docs` | article number | id, source name, story (JSON) |
-//! | `shingles` | article number | stored shingle set ([`crate::minhash::StoredSet`]) |
-//! | `bands` (multimap) | LSH bucket (u32) | article numbers (u32) |
+//! | `shingles` | article number | stored shingle set ([`crate::minhash::stored_set`]) |
+//! | `sigs` | article number | its LSH bucket keys (articles not yet in a run) |
+//! | `runs` | run number | entries in the run |
+//! | `run-N` (one per run) | part | sorted (bucket, article) pairs, u32 + u32 |
 //! | `vectors` | article number | story vector, 12 bytes per term (recent articles only) |
 //! | `df` | `"snapshot"` | document-frequency counters and the article count they cover |
 //!
@@ -28,22 +30,33 @@
 //! # Durability per article, commits in batches
 //!
 //! A redb commit that is durable on return rewrites (copy-on-write) every B-tree page the
-//! article touched and syncs the file: with 64 LSH buckets on random keys that is hundreds of
-//! kilobytes and several milliseconds per article. Instead, each article is first appended to
-//! a write-ahead log next to the index (`<index>.wal`: length, checksum, JSON) and synced
-//! (one small sequential write), then applied to redb in a non-durable transaction, which
-//! readers see at once. Every [`CHECKPOINT`] articles (and when the index is dropped) one
-//! durable commit makes the applied articles durable and the log is emptied. On open, log
-//! records the index does not yet hold (by sequence number) are applied again; a torn last
-//! record (crash mid-append) is ignored, since its article was never answered. So when
-//! [`Index::record`] returns, the article is durable, as before.
+//! article touched and syncs the file. Instead, each article is first appended to a
+//! write-ahead log next to the index (`<index>.wal`: length, checksum, a little-endian binary
+//! record) and synced (one small sequential write), then *staged* in memory, where lookups
+//! see it at once. Every [`CHECKPOINT`] articles (and when the index is dropped) one durable
+//! commit writes the staged articles, each table's keys in sorted order, and the log is
+//! emptied. On open, log records the index does not yet hold (by sequence number) are staged
+//! again and committed; a torn last record (crash mid-append) is ignored, since its article
+//! was never answered. So when [`Index::record`] returns, the article is durable, as before.
+//!
+//! # LSH buckets: a memory table and a few sorted runs
+//!
+//! 64 bucket keys per article on random keys are the bulk of the index's writes: in a
+//! B-tree each lands on a different page. So the buckets of the newest articles (up to
+//! [`MEM_DOCS`]) are kept in a hash table in memory, and durably as one row per article in
+//! `sigs` (sequential keys). When it is full, the checkpoint writes it out as an immutable
+//! run: (bucket, article) pairs sorted and cut into parts of about a kilobyte by the top bits
+//! of the bucket, so a lookup is one `get` per run. The new run absorbs the newest runs while
+//! they are at most three times its size, which keeps at most about three runs of
+//! geometric sizes (each pair is rewritten about seven times up to a million articles, in
+//! sequential writes). Runs, `sigs` and the merge change in the checkpoint's single commit.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use redb::{Database, Durability, MultimapTableDefinition, ReadableTable, TableDefinition};
+use redb::{Database, Durability, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 
 use crate::error::DedupError;
@@ -77,7 +90,7 @@ pub struct Settings {
 }
 
 /// Everything learnt from one article, stored in one transaction by [`Index::record`].
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Entry<'a> {
     /// The article's id.
     pub id: &'a str,
@@ -90,7 +103,7 @@ pub struct Entry<'a> {
 }
 
 /// The searchable part of an [`Entry`].
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Indexed<'a> {
     /// Its exact-duplicate key, which this article now owns.
     pub exact_key: &'a ExactKey,
@@ -98,7 +111,7 @@ pub struct Indexed<'a> {
     pub story: &'a str,
     /// Its LSH bucket keys, one per band.
     pub buckets: &'a [u32],
-    /// Its stored shingle set (see [`crate::minhash::StoredSet`]), for verifying later
+    /// Its stored shingle set (see [`crate::minhash::stored_set`]), for verifying later
     /// candidates.
     pub shingles: &'a [u8],
     /// Its frozen story vector (its terms are what the document frequencies count).
@@ -106,39 +119,6 @@ pub struct Indexed<'a> {
     /// Story vectors are kept for this many most recent articles; the one that falls out
     /// is deleted with this entry.
     pub retain: u64,
-}
-
-/// An [`Entry`] read back from the write-ahead log.
-#[derive(Debug, Deserialize)]
-struct OwnedEntry {
-    id: String,
-    source: String,
-    answer: DedupResult,
-    indexed: Option<OwnedIndexed>,
-}
-
-/// An [`Indexed`] read back from the write-ahead log.
-#[derive(Debug, Deserialize)]
-struct OwnedIndexed {
-    exact_key: ExactKey,
-    story: String,
-    buckets: Vec<u32>,
-    shingles: Vec<u8>,
-    vector: Vec<(u64, f32)>,
-    retain: u64,
-}
-
-/// One write-ahead log record: the article's sequence number and its entry.
-#[derive(Debug, Serialize)]
-struct WalRecord<'a> {
-    seq: u64,
-    entry: &'a Entry<'a>,
-}
-
-#[derive(Debug, Deserialize)]
-struct OwnedWalRecord {
-    seq: u64,
-    entry: OwnedEntry,
 }
 
 /// What story clustering needs at start: document frequencies, how many articles they
@@ -178,36 +158,158 @@ const ANSWERS: TableDefinition<(&str, &str), &str> = TableDefinition::new("answe
 const EXACT: TableDefinition<&[u8], u64> = TableDefinition::new("exact");
 const DOCS: TableDefinition<u64, &str> = TableDefinition::new("docs");
 const SHINGLES: TableDefinition<u64, &[u8]> = TableDefinition::new("shingles");
-const BANDS: MultimapTableDefinition<u32, u32> = MultimapTableDefinition::new("bands");
+const SIGS: TableDefinition<u64, &[u8]> = TableDefinition::new("sigs");
+const RUNS: TableDefinition<u32, u64> = TableDefinition::new("runs");
 const VECTORS: TableDefinition<u64, &[u8]> = TableDefinition::new("vectors");
 const DF: TableDefinition<&str, &[u8]> = TableDefinition::new("df");
 
-/// Version of the table layout above; bumped on any incompatible change.
-const FORMAT: u64 = 2;
+/// Version of the table layout above; bumped on any incompatible change (3: LSH buckets in
+/// sorted runs instead of a multimap, binary log records).
+const FORMAT: u64 = 3;
 const NEXT_DOC: &str = "next_doc";
 /// Meta key: sequence number of the last write-ahead log record applied.
 const APPLIED: &str = "applied_seq";
-/// Articles applied between durable commits (and log truncations).
-pub const CHECKPOINT: u64 = 256;
+/// Meta key: articles below this number have their LSH buckets in runs, the rest in `sigs`.
+const BANDS_UPTO: &str = "bands_upto";
+/// Meta key: the next run number.
+const NEXT_RUN: &str = "next_run";
+/// Articles staged in memory between durable commits (and log truncations).
+pub const CHECKPOINT: u64 = 1024;
+/// Indexed articles whose LSH buckets are kept in memory (and in `sigs`) before they are
+/// written out as a sorted run (checked at each checkpoint).
+pub const MEM_DOCS: u64 = 16 * 1024;
+/// A run is merged into the new one while it holds at most this many times its entries.
+const MERGE_RATIO: u64 = 3;
+/// Average bucket entries per run part (8 bytes each: parts of about a kilobyte).
+const PART_ENTRIES: u64 = 128;
 /// redb's page cache: enough for the hot B-tree levels, bounded for a small footprint.
 const CACHE_BYTES: usize = 64 << 20;
 /// LSH buckets with more articles than this are not read (a text copied or templated that
 /// often is found through its exact key or its other buckets).
-const MAX_BUCKET: u64 = 1000;
+const MAX_BUCKET: usize = 1000;
+
+/// One indexed article staged in memory until the next durable commit.
+#[derive(Debug)]
+struct StagedDoc {
+    record: DocRecord,
+    exact_key: ExactKey,
+    shingles: Vec<u8>,
+    buckets: Vec<u32>,
+    vector: Vec<u8>,
+    /// A story vector that falls out of the retained window with this article.
+    drop_vector: Option<DocNo>,
+}
+
+/// Everything recorded since the last durable commit (the log holds the same, durably).
+#[derive(Debug, Default)]
+struct Staged {
+    answers: HashMap<(String, String), DedupResult>,
+    exact: HashMap<ExactKey, DocNo>,
+    docs: BTreeMap<DocNo, StagedDoc>,
+    df: Option<Vec<u8>>,
+    records: u64,
+}
+
+/// An immutable sorted run of (bucket, article) pairs in `run_parts`.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    id: u32,
+    entries: u64,
+}
+
+impl Run {
+    /// Bucket bits that choose a part: parts average about [`PART_ENTRIES`] entries.
+    fn bits(self) -> u32 {
+        part_bits(self.entries)
+    }
+
+    /// The name of the table holding its parts.
+    fn table(self) -> String {
+        format!("run-{}", self.id)
+    }
+}
+
+fn part_bits(entries: u64) -> u32 {
+    let parts = entries.div_ceil(PART_ENTRIES).max(1);
+    (u64::BITS - (parts - 1).leading_zeros()).min(24)
+}
+
+fn part_of(bucket: u32, bits: u32) -> u32 {
+    if bits == 0 { 0 } else { bucket >> (32 - bits) }
+}
+
+/// The LSH buckets: recent articles in a memory table, older ones in a few sorted runs.
+#[derive(Debug, Default)]
+struct Bands {
+    /// Bucket -> index of its newest node in `nodes` (a list per bucket).
+    heads: HashMap<u32, u32>,
+    /// (article number, index of the next older node or `u32::MAX`).
+    nodes: Vec<(u32, u32)>,
+    /// Articles below this number are in `runs`.
+    upto: u64,
+    /// The runs, oldest (largest) first.
+    runs: Vec<Run>,
+    next_run: u32,
+}
+
+impl Bands {
+    fn insert(&mut self, no: u32, buckets: &[u32]) {
+        let mut distinct = buckets.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        for bucket in distinct {
+            let node = self.nodes.len() as u32;
+            let next = self.heads.insert(bucket, node).unwrap_or(u32::MAX);
+            self.nodes.push((no, next));
+        }
+    }
+
+    fn memory_members(&self, bucket: u32, out: &mut Vec<u32>) {
+        let mut at = self.heads.get(&bucket).copied().unwrap_or(u32::MAX);
+        while let Some(&(no, next)) = self.nodes.get(at as usize) {
+            out.push(no);
+            at = next;
+        }
+    }
+
+    /// The memory table's entries, sorted by (bucket, article).
+    fn sorted(&self) -> Vec<(u32, u32)> {
+        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(self.nodes.len());
+        for (&bucket, &head) in &self.heads {
+            let mut at = head;
+            while let Some(&(no, next)) = self.nodes.get(at as usize) {
+                entries.push((bucket, no));
+                at = next;
+            }
+        }
+        entries.sort_unstable();
+        entries
+    }
+
+    fn clear_memory(&mut self) {
+        self.heads = HashMap::new();
+        self.nodes = Vec::new();
+    }
+}
 
 /// The embedded [`Index`]: one redb database.
 pub struct RedbIndex {
-    /// The database; every write is one redb transaction, so a crash keeps all or nothing
-    /// of an article.
+    /// The database; every durable commit holds whole articles only.
     db: Database,
     /// Where it lives, for error messages (`(in memory)` without a state folder).
     path: PathBuf,
     /// The write-ahead log (none in memory).
     wal: Option<File>,
-    /// Sequence number of the last record applied.
+    /// Sequence number of the last record staged.
     seq: u64,
-    /// Records applied since the last durable commit.
-    pending: u64,
+    /// The next article number.
+    next_doc: u64,
+    /// Recorded since the last durable commit.
+    staged: Staged,
+    /// The LSH buckets.
+    bands: Bands,
+    /// Articles whose buckets stay in memory before a run is written ([`MEM_DOCS`]).
+    mem_docs: u64,
 }
 
 impl std::fmt::Debug for RedbIndex {
@@ -240,27 +342,21 @@ impl RedbIndex {
         DedupError::Storage { path: wal_path(&self.path), source: Box::new(redb::Error::Io(e)) }
     }
 
-    /// Applies the log records the database does not hold yet, then checkpoints.
+    /// Stages the log records the database does not hold yet, then checkpoints.
     fn replay(&mut self) -> Result<(), DedupError> {
         let Some(wal) = self.wal.as_mut() else { return Ok(()) };
         let mut bytes = Vec::new();
         let mut reader = &*wal;
         reader.read_to_end(&mut bytes).map_err(|e| self.wal_error(e))?;
         let mut at = 0;
-        let mut records = Vec::new();
         while let Some(header) = bytes.get(at..at + 8) {
             let len = u32::from_le_bytes(header[..4].try_into().unwrap_or_default()) as usize;
             let Some(body) = bytes.get(at + 8..at + 8 + len) else { break };
             if blake3::hash(body).as_bytes()[..4] != header[4..8] {
                 break; // torn final record: its article was never answered
             }
-            match serde_json::from_slice::<OwnedWalRecord>(body) {
-                Ok(record) => records.push(record),
-                Err(_) => break,
-            }
+            let Some(record) = wal::decode(body) else { break };
             at += 8 + len;
-        }
-        for record in records {
             if record.seq <= self.seq {
                 continue;
             }
@@ -274,22 +370,9 @@ impl RedbIndex {
                 retain: i.retain,
             });
             let entry = Entry { id: &e.id, source: &e.source, answer: &e.answer, indexed };
-            self.apply(&entry, record.seq, Durability::None)?;
+            self.stage(&entry, record.seq)?;
         }
         self.checkpoint()
-    }
-
-    /// Makes every applied record durable in the database and empties the log.
-    fn checkpoint(&mut self) -> Result<(), DedupError> {
-        let mut txn = self.db.begin_write().map_err(|e| self.storage(e))?;
-        txn.set_durability(Durability::Immediate);
-        txn.commit().map_err(|e| self.storage(e))?;
-        if let Some(wal) = &self.wal {
-            wal.set_len(0).map_err(|e| self.wal_error(e))?;
-            wal.sync_data().map_err(|e| self.wal_error(e))?;
-        }
-        self.pending = 0;
-        Ok(())
     }
 
     /// An index that lives in memory only and is lost when the plugin is destroyed.
@@ -301,9 +384,19 @@ impl RedbIndex {
         Self::init(db, path, settings)
     }
 
-    /// Creates the tables and records (or checks) the signature settings.
+    /// Creates the tables, records (or checks) the signature settings and loads the
+    /// in-memory part of the LSH buckets.
     fn init(db: Database, path: PathBuf, settings: Settings) -> Result<Self, DedupError> {
-        let mut index = Self { db, path, wal: None, seq: 0, pending: 0 };
+        let mut index = Self {
+            db,
+            path,
+            wal: None,
+            seq: 0,
+            next_doc: 0,
+            staged: Staged::default(),
+            bands: Bands::default(),
+            mem_docs: MEM_DOCS,
+        };
         let txn = index.db.begin_write().map_err(|e| index.storage(e))?;
         {
             let mut meta = txn.open_table(META).map_err(|e| index.storage(e))?;
@@ -334,10 +427,32 @@ impl RedbIndex {
             txn.open_table(EXACT).map_err(|e| index.storage(e))?;
             txn.open_table(DOCS).map_err(|e| index.storage(e))?;
             txn.open_table(SHINGLES).map_err(|e| index.storage(e))?;
-            txn.open_multimap_table(BANDS).map_err(|e| index.storage(e))?;
             txn.open_table(VECTORS).map_err(|e| index.storage(e))?;
             txn.open_table(DF).map_err(|e| index.storage(e))?;
-            index.seq = meta.get(APPLIED).map_err(|e| index.storage(e))?.map_or(0, |v| v.value());
+            let mut stored = [0u64; 4];
+            for (value, key) in stored.iter_mut().zip([APPLIED, NEXT_DOC, BANDS_UPTO, NEXT_RUN]) {
+                *value = meta.get(key).map_err(|e| index.storage(e))?.map_or(0, |v| v.value());
+            }
+            let [seq, next_doc, upto, next_run] = stored;
+            index.seq = seq;
+            index.next_doc = next_doc;
+            index.bands.upto = upto;
+            index.bands.next_run = u32::try_from(next_run).unwrap_or(u32::MAX);
+            let runs = txn.open_table(RUNS).map_err(|e| index.storage(e))?;
+            for row in runs.iter().map_err(|e| index.storage(e))? {
+                let (id, entries) = row.map_err(|e| index.storage(e))?;
+                index.bands.runs.push(Run { id: id.value(), entries: entries.value() });
+            }
+            let sigs = txn.open_table(SIGS).map_err(|e| index.storage(e))?;
+            for row in sigs.iter().map_err(|e| index.storage(e))? {
+                let (no, bytes) = row.map_err(|e| index.storage(e))?;
+                let buckets: Vec<u32> = bytes
+                    .value()
+                    .chunks_exact(4)
+                    .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
+                    .collect();
+                index.bands.insert(small(no.value()), &buckets);
+            }
         }
         txn.commit().map_err(|e| index.storage(e))?;
         Ok(index)
@@ -353,6 +468,232 @@ impl RedbIndex {
 
     fn decode_record(&self, no: DocNo, json: &str) -> Result<DocRecord, DedupError> {
         serde_json::from_str(json).map_err(|e| self.corrupt(format_args!("docs[{no}]: {e}")))
+    }
+
+    /// Stages one entry in memory as record `seq` (already in the log, if there is one).
+    fn stage(&mut self, entry: &Entry<'_>, seq: u64) -> Result<Option<DocNo>, DedupError> {
+        let mut number = None;
+        if let Some(indexed) = &entry.indexed {
+            let no = self.next_doc;
+            let short = u32::try_from(no).map_err(|_| self.corrupt("more than 2^32 indexed articles"))?;
+            self.bands.insert(short, indexed.buckets);
+            self.staged.exact.insert(*indexed.exact_key, no);
+            let doc = StagedDoc {
+                record: DocRecord {
+                    id: entry.id.to_owned(),
+                    source: entry.source.to_owned(),
+                    story: indexed.story.to_owned(),
+                },
+                exact_key: *indexed.exact_key,
+                shingles: indexed.shingles.to_vec(),
+                buckets: indexed.buckets.to_vec(),
+                vector: pack_vector(indexed.vector),
+                drop_vector: no.checked_sub(indexed.retain.max(1)),
+            };
+            self.staged.docs.insert(no, doc);
+            self.next_doc = no + 1;
+            number = Some(no);
+        }
+        self.staged.answers.insert((entry.id.to_owned(), entry.source.to_owned()), entry.answer.clone());
+        self.staged.records += 1;
+        self.seq = seq;
+        Ok(number)
+    }
+
+    /// Writes everything staged to the database in one durable commit (writing the LSH
+    /// memory table out as a run when it is full), then empties the log.
+    fn checkpoint(&mut self) -> Result<(), DedupError> {
+        let flush = self.next_doc - self.bands.upto >= self.mem_docs;
+        if self.staged.records == 0 && self.staged.df.is_none() && !flush {
+            return Ok(());
+        }
+        let mut txn = self.db.begin_write().map_err(|e| self.storage(e))?;
+        txn.set_durability(Durability::Immediate);
+        let mut runs = None;
+        {
+            let mut meta = txn.open_table(META).map_err(|e| self.storage(e))?;
+            meta.insert(APPLIED, self.seq).map_err(|e| self.storage(e))?;
+            meta.insert(NEXT_DOC, self.next_doc).map_err(|e| self.storage(e))?;
+            let mut answers: Vec<_> = self.staged.answers.iter().collect();
+            answers.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let mut table = txn.open_table(ANSWERS).map_err(|e| self.storage(e))?;
+            for ((id, source), answer) in answers {
+                let json = serde_json::to_string(answer)
+                    .map_err(|e| self.corrupt(format_args!("cannot encode answer: {e}")))?;
+                table.insert((id.as_str(), source.as_str()), json.as_str()).map_err(|e| self.storage(e))?;
+            }
+            let mut exact: Vec<_> = self.staged.docs.iter().map(|(&no, d)| (d.exact_key, no)).collect();
+            exact.sort_unstable();
+            let mut table = txn.open_table(EXACT).map_err(|e| self.storage(e))?;
+            for (key, no) in exact {
+                table.insert(key.as_slice(), no).map_err(|e| self.storage(e))?;
+            }
+            let mut docs = txn.open_table(DOCS).map_err(|e| self.storage(e))?;
+            let mut shingles = txn.open_table(SHINGLES).map_err(|e| self.storage(e))?;
+            let mut sigs = txn.open_table(SIGS).map_err(|e| self.storage(e))?;
+            let mut vectors = txn.open_table(VECTORS).map_err(|e| self.storage(e))?;
+            for (&no, doc) in &self.staged.docs {
+                let record = serde_json::to_string(&doc.record)
+                    .map_err(|e| self.corrupt(format_args!("cannot encode docs[{no}]: {e}")))?;
+                docs.insert(no, record.as_str()).map_err(|e| self.storage(e))?;
+                shingles.insert(no, doc.shingles.as_slice()).map_err(|e| self.storage(e))?;
+                if !flush {
+                    let packed: Vec<u8> = doc.buckets.iter().flat_map(|b| b.to_le_bytes()).collect();
+                    sigs.insert(no, packed.as_slice()).map_err(|e| self.storage(e))?;
+                }
+                vectors.insert(no, doc.vector.as_slice()).map_err(|e| self.storage(e))?;
+                if let Some(old) = doc.drop_vector {
+                    vectors.remove(old).map_err(|e| self.storage(e))?;
+                }
+            }
+            if let Some(df) = &self.staged.df {
+                let mut table = txn.open_table(DF).map_err(|e| self.storage(e))?;
+                table.insert("snapshot", df.as_slice()).map_err(|e| self.storage(e))?;
+            }
+            if flush {
+                let mut table = txn.open_table(RUNS).map_err(|e| self.storage(e))?;
+                let new = self.write_run(&txn, &mut table)?;
+                meta.insert(BANDS_UPTO, self.next_doc).map_err(|e| self.storage(e))?;
+                meta.insert(NEXT_RUN, u64::from(self.bands.next_run) + 1).map_err(|e| self.storage(e))?;
+                runs = Some(new);
+            }
+        }
+        if flush {
+            // Every row of `sigs` is in the new run now (deleting the table frees its pages
+            // at once; deleting its rows one by one churns many more).
+            txn.delete_table(SIGS).map_err(|e| self.storage(e))?;
+            txn.open_table(SIGS).map_err(|e| self.storage(e))?;
+        }
+        txn.commit().map_err(|e| self.storage(e))?;
+        if let Some(runs) = runs {
+            self.bands.runs = runs;
+            self.bands.upto = self.next_doc;
+            self.bands.next_run += 1;
+            self.bands.clear_memory();
+        }
+        self.staged = Staged::default();
+        // Were the log not emptied, a restart would skip its records (already applied).
+        if let Some(wal) = &self.wal {
+            wal.set_len(0).map_err(|e| self.wal_error(e))?;
+            wal.sync_data().map_err(|e| self.wal_error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Writes the memory table as a new run, merged with the newest runs while they are at
+    /// most [`MERGE_RATIO`] times its size (so a few runs of geometric sizes remain), and
+    /// returns the runs that will exist after the commit.
+    fn write_run(
+        &self,
+        txn: &redb::WriteTransaction,
+        runs_table: &mut redb::Table<'_, u32, u64>,
+    ) -> Result<Vec<Run>, DedupError> {
+        let memory = self.bands.sorted();
+        let mut runs = self.bands.runs.clone();
+        let mut merged = Vec::new();
+        let mut entries = memory.len() as u64;
+        while let Some(last) = runs.last().copied() {
+            if last.entries > entries * MERGE_RATIO {
+                break;
+            }
+            runs.pop();
+            entries += last.entries;
+            merged.push(last);
+        }
+        let new = Run { id: self.bands.next_run, entries };
+        let bits = new.bits();
+        // Merged runs are read from the last commit (they are immutable once written).
+        let read = self.db.begin_read().map_err(|e| self.storage(e))?;
+        let mut sources: Vec<PairSource<'_>> = vec![Box::new(memory.into_iter().map(Ok))];
+        for run in &merged {
+            let name = run.table();
+            let old =
+                read.open_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
+            let range = old.range::<u32>(..).map_err(|e| self.storage(e))?;
+            let path = self.path.clone();
+            let iter = range.flat_map(move |row| {
+                let decoded: Vec<Result<(u32, u32), DedupError>> = match row {
+                    Ok((_, bytes)) => decode_pairs(bytes.value()).into_iter().map(Ok).collect(),
+                    Err(e) => {
+                        vec![Err(DedupError::Storage { path: path.clone(), source: Box::new(e.into()) })]
+                    }
+                };
+                decoded
+            });
+            sources.push(Box::new(iter));
+        }
+        let mut heads: Vec<Option<(u32, u32)>> = Vec::with_capacity(sources.len());
+        for source in &mut sources {
+            heads.push(source.next().transpose()?);
+        }
+        let name = new.table();
+        let mut parts =
+            txn.open_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
+        let mut buffer: Vec<u8> = Vec::with_capacity(PART_ENTRIES as usize * 16);
+        let mut current = None;
+        while let Some((at, &Some(pair))) =
+            heads.iter().enumerate().filter(|(_, h)| h.is_some()).min_by_key(|(_, h)| **h)
+        {
+            heads[at] = sources[at].next().transpose()?;
+            let part = part_of(pair.0, bits);
+            if current.is_some_and(|c| c != part) {
+                if let Some(c) = current {
+                    parts.insert(c, buffer.as_slice()).map_err(|e| self.storage(e))?;
+                }
+                buffer.clear();
+            }
+            current = Some(part);
+            buffer.extend_from_slice(&pair.0.to_le_bytes());
+            buffer.extend_from_slice(&pair.1.to_le_bytes());
+        }
+        if let Some(c) = current {
+            parts.insert(c, buffer.as_slice()).map_err(|e| self.storage(e))?;
+        }
+        drop(sources);
+        drop(read);
+        for run in &merged {
+            let name = run.table();
+            txn.delete_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
+            runs_table.remove(run.id).map_err(|e| self.storage(e))?;
+        }
+        runs_table.insert(new.id, new.entries).map_err(|e| self.storage(e))?;
+        runs.push(new);
+        Ok(runs)
+    }
+}
+
+/// A sorted stream of (bucket, article) pairs merged into a new run.
+type PairSource<'a> = Box<dyn Iterator<Item = Result<(u32, u32), DedupError>> + 'a>;
+
+/// An article number as stored in the LSH buckets (checked when it was staged).
+fn small(no: DocNo) -> u32 {
+    u32::try_from(no).unwrap_or(u32::MAX)
+}
+
+fn decode_pairs(bytes: &[u8]) -> Vec<(u32, u32)> {
+    bytes
+        .chunks_exact(8)
+        .map(|c| {
+            (
+                u32::from_le_bytes(c[..4].try_into().unwrap_or_default()),
+                u32::from_le_bytes(c[4..].try_into().unwrap_or_default()),
+            )
+        })
+        .collect()
+}
+
+/// The articles in a run part's `bytes` (sorted (bucket, article) pairs) under `bucket`.
+fn part_members(bytes: &[u8], bucket: u32, out: &mut Vec<u32>) {
+    let n = bytes.len() / 8;
+    let key = |i: usize| u32::from_le_bytes(bytes[8 * i..8 * i + 4].try_into().unwrap_or_default());
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if key(mid) < bucket { lo = mid + 1 } else { hi = mid }
+    }
+    while lo < n && key(lo) == bucket {
+        out.push(u32::from_le_bytes(bytes[8 * lo + 4..8 * lo + 8].try_into().unwrap_or_default()));
+        lo += 1;
     }
 }
 
@@ -386,8 +727,113 @@ fn unpack_vector(bytes: &[u8]) -> Option<Vec<(u64, f32)>> {
     )
 }
 
+/// The write-ahead log's record format: little-endian binary, strings and lists prefixed
+/// by their u32 length; the answer is its JSON.
+mod wal {
+    use super::{Entry, ExactKey};
+    use crate::result::DedupResult;
+
+    /// A record read back: its sequence number and its entry.
+    pub(super) struct Record {
+        pub(super) seq: u64,
+        pub(super) entry: OwnedEntry,
+    }
+
+    pub(super) struct OwnedEntry {
+        pub(super) id: String,
+        pub(super) source: String,
+        pub(super) answer: DedupResult,
+        pub(super) indexed: Option<OwnedIndexed>,
+    }
+
+    pub(super) struct OwnedIndexed {
+        pub(super) exact_key: ExactKey,
+        pub(super) story: String,
+        pub(super) buckets: Vec<u32>,
+        pub(super) shingles: Vec<u8>,
+        pub(super) vector: Vec<(u64, f32)>,
+        pub(super) retain: u64,
+    }
+
+    fn bytes(out: &mut Vec<u8>, b: &[u8]) {
+        out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+        out.extend_from_slice(b);
+    }
+
+    pub(super) fn encode(seq: u64, entry: &Entry<'_>, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(&seq.to_le_bytes());
+        bytes(out, entry.id.as_bytes());
+        bytes(out, entry.source.as_bytes());
+        bytes(out, &serde_json::to_vec(entry.answer)?);
+        match &entry.indexed {
+            None => out.push(0),
+            Some(i) => {
+                out.push(1);
+                out.extend_from_slice(i.exact_key);
+                bytes(out, i.story.as_bytes());
+                out.extend_from_slice(&(i.buckets.len() as u32).to_le_bytes());
+                out.extend(i.buckets.iter().flat_map(|b| b.to_le_bytes()));
+                bytes(out, i.shingles);
+                bytes(out, &super::pack_vector(i.vector));
+                out.extend_from_slice(&i.retain.to_le_bytes());
+            }
+        }
+        Ok(())
+    }
+
+    struct Reader<'a>(&'a [u8]);
+
+    impl<'a> Reader<'a> {
+        fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+            let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
+            self.0 = rest;
+            Some(head)
+        }
+        fn u32(&mut self) -> Option<u32> {
+            Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+        }
+        fn u64(&mut self) -> Option<u64> {
+            Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+        }
+        fn bytes(&mut self) -> Option<&'a [u8]> {
+            let n = self.u32()? as usize;
+            self.take(n)
+        }
+        fn string(&mut self) -> Option<String> {
+            String::from_utf8(self.bytes()?.to_vec()).ok()
+        }
+    }
+
+    /// `None` when the record does not decode (treated like a torn record).
+    pub(super) fn decode(body: &[u8]) -> Option<Record> {
+        let mut r = Reader(body);
+        let seq = r.u64()?;
+        let id = r.string()?;
+        let source = r.string()?;
+        let answer = serde_json::from_slice(r.bytes()?).ok()?;
+        let indexed = match r.take(1)?[0] {
+            0 => None,
+            1 => {
+                let exact_key = r.take(32)?.try_into().ok()?;
+                let story = r.string()?;
+                let n = r.u32()? as usize;
+                let buckets = (0..n).map(|_| r.u32()).collect::<Option<Vec<u32>>>()?;
+                let shingles = r.bytes()?.to_vec();
+                let vector = super::unpack_vector(r.bytes()?)?;
+                let retain = r.u64()?;
+                Some(OwnedIndexed { exact_key, story, buckets, shingles, vector, retain })
+            }
+            _ => return None,
+        };
+        r.0.is_empty().then_some(Record { seq, entry: OwnedEntry { id, source, answer, indexed } })
+    }
+}
+
 impl Index for RedbIndex {
     fn answer(&self, id: &str, source: &str) -> Result<Option<DedupResult>, DedupError> {
+        if let Some(answer) = self.staged.answers.get(&(id.to_owned(), source.to_owned())) {
+            return Ok(Some(answer.clone()));
+        }
         let txn = self.db.begin_read().map_err(|e| self.storage(e))?;
         let table = txn.open_table(ANSWERS).map_err(|e| self.storage(e))?;
         let Some(json) = table.get((id, source)).map_err(|e| self.storage(e))? else {
@@ -399,6 +845,9 @@ impl Index for RedbIndex {
     }
 
     fn exact(&self, key: &ExactKey) -> Result<Option<DocRecord>, DedupError> {
+        if let Some(doc) = self.staged.exact.get(key).and_then(|no| self.staged.docs.get(no)) {
+            return Ok(Some(doc.record.clone()));
+        }
         let txn = self.db.begin_read().map_err(|e| self.storage(e))?;
         let exact = txn.open_table(EXACT).map_err(|e| self.storage(e))?;
         let Some(no) = exact.get(key.as_slice()).map_err(|e| self.storage(e))? else {
@@ -414,15 +863,31 @@ impl Index for RedbIndex {
 
     fn candidates(&self, buckets: &[u32]) -> Result<Vec<(DocNo, usize)>, DedupError> {
         let txn = self.db.begin_read().map_err(|e| self.storage(e))?;
-        let bands = txn.open_multimap_table(BANDS).map_err(|e| self.storage(e))?;
+        let mut runs = Vec::with_capacity(self.bands.runs.len());
+        for run in &self.bands.runs {
+            let name = run.table();
+            let table =
+                txn.open_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
+            runs.push((run.bits(), table));
+        }
         let mut shared: HashMap<DocNo, usize> = HashMap::new();
+        let mut members = Vec::new();
         for &bucket in buckets {
-            let members = bands.get(bucket).map_err(|e| self.storage(e))?;
+            members.clear();
+            self.bands.memory_members(bucket, &mut members);
+            for (bits, table) in &runs {
+                if let Some(bytes) = table.get(part_of(bucket, *bits)).map_err(|e| self.storage(e))? {
+                    part_members(bytes.value(), bucket, &mut members);
+                }
+                if members.len() > MAX_BUCKET {
+                    break;
+                }
+            }
             if members.len() > MAX_BUCKET {
                 continue;
             }
-            for no in members {
-                *shared.entry(u64::from(no.map_err(|e| self.storage(e))?.value())).or_default() += 1;
+            for &no in &members {
+                *shared.entry(u64::from(no)).or_default() += 1;
             }
         }
         Ok(shared.into_iter().collect())
@@ -434,6 +899,10 @@ impl Index for RedbIndex {
         let shingles = txn.open_table(SHINGLES).map_err(|e| self.storage(e))?;
         let mut found = Vec::with_capacity(nos.len());
         for &no in nos {
+            if let Some(doc) = self.staged.docs.get(&no) {
+                found.push((no, doc.record.clone(), doc.shingles.clone()));
+                continue;
+            }
             let Some(json) = docs.get(no).map_err(|e| self.storage(e))? else { continue };
             let record = self.decode_record(no, json.value())?;
             let set = shingles.get(no).map_err(|e| self.storage(e))?.map(|b| b.value().to_vec());
@@ -443,6 +912,9 @@ impl Index for RedbIndex {
     }
 
     fn story_state(&self, window: usize) -> Result<StoryState, DedupError> {
+        if self.staged.records > 0 {
+            return Err(self.corrupt("story state read with uncommitted articles"));
+        }
         let txn = self.db.begin_read().map_err(|e| self.storage(e))?;
         let mut state = StoryState::default();
         let df = txn.open_table(DF).map_err(|e| self.storage(e))?;
@@ -487,23 +959,22 @@ impl Index for RedbIndex {
     fn record(&mut self, entry: &Entry<'_>) -> Result<Option<DocNo>, DedupError> {
         let seq = self.seq + 1;
         if let Some(wal) = self.wal.as_mut() {
-            let body = serde_json::to_vec(&WalRecord { seq, entry }).map_err(|e| DedupError::Corrupt {
+            let mut framed = vec![0u8; 8];
+            wal::encode(seq, entry, &mut framed).map_err(|e| DedupError::Corrupt {
                 path: self.path.clone(),
                 what: format!("cannot encode entry: {e}"),
             })?;
-            let mut framed = Vec::with_capacity(body.len() + 8);
-            framed.extend_from_slice(&(body.len() as u32).to_le_bytes());
-            framed.extend_from_slice(&blake3::hash(&body).as_bytes()[..4]);
-            framed.extend_from_slice(&body);
+            let len = (framed.len() - 8) as u32;
+            let sum = blake3::hash(&framed[8..]);
+            framed[..4].copy_from_slice(&len.to_le_bytes());
+            framed[4..8].copy_from_slice(&sum.as_bytes()[..4]);
             let written = wal.write_all(&framed).and_then(|()| wal.sync_data());
             if let Err(e) = written {
                 return Err(self.wal_error(e));
             }
         }
-        let durability = if self.wal.is_some() { Durability::None } else { Durability::Immediate };
-        let number = self.apply(entry, seq, durability)?;
-        self.pending += 1;
-        if self.pending >= CHECKPOINT {
+        let number = self.stage(entry, seq)?;
+        if self.staged.records >= CHECKPOINT {
             self.checkpoint()?;
         }
         Ok(number)
@@ -513,76 +984,16 @@ impl Index for RedbIndex {
         let mut bytes = Vec::with_capacity(8 + 4 * df.len());
         bytes.extend_from_slice(&docs.to_le_bytes());
         bytes.extend(df.iter().flat_map(|c| c.to_le_bytes()));
-        let txn = self.db.begin_write().map_err(|e| self.storage(e))?;
-        {
-            let mut table = txn.open_table(DF).map_err(|e| self.storage(e))?;
-            table.insert("snapshot", bytes.as_slice()).map_err(|e| self.storage(e))?;
-        }
-        txn.commit().map_err(|e| self.storage(e))?;
-        // That commit was durable: everything applied before it is too.
+        self.staged.df = Some(bytes);
+        // Committed with every article it counts.
         self.checkpoint()
-    }
-}
-
-impl RedbIndex {
-    /// Applies one entry to the database as record `seq`.
-    fn apply(
-        &mut self,
-        entry: &Entry<'_>,
-        seq: u64,
-        durability: Durability,
-    ) -> Result<Option<DocNo>, DedupError> {
-        let answer = serde_json::to_string(entry.answer)
-            .map_err(|e| self.corrupt(format_args!("cannot encode answer: {e}")))?;
-        let mut txn = self.db.begin_write().map_err(|e| self.storage(e))?;
-        txn.set_durability(durability);
-        let mut number = None;
-        {
-            let mut meta = txn.open_table(META).map_err(|e| self.storage(e))?;
-            meta.insert(APPLIED, seq).map_err(|e| self.storage(e))?;
-            let mut answers = txn.open_table(ANSWERS).map_err(|e| self.storage(e))?;
-            answers.insert((entry.id, entry.source), answer.as_str()).map_err(|e| self.storage(e))?;
-            if let Some(indexed) = &entry.indexed {
-                let no = meta.get(NEXT_DOC).map_err(|e| self.storage(e))?.map_or(0, |v| v.value());
-                meta.insert(NEXT_DOC, no + 1).map_err(|e| self.storage(e))?;
-                let record = DocRecord {
-                    id: entry.id.to_owned(),
-                    source: entry.source.to_owned(),
-                    story: indexed.story.to_owned(),
-                };
-                let record = serde_json::to_string(&record)
-                    .map_err(|e| self.corrupt(format_args!("cannot encode docs[{no}]: {e}")))?;
-                let mut docs = txn.open_table(DOCS).map_err(|e| self.storage(e))?;
-                docs.insert(no, record.as_str()).map_err(|e| self.storage(e))?;
-                let mut exact = txn.open_table(EXACT).map_err(|e| self.storage(e))?;
-                exact.insert(indexed.exact_key.as_slice(), no).map_err(|e| self.storage(e))?;
-                let mut shingles = txn.open_table(SHINGLES).map_err(|e| self.storage(e))?;
-                shingles.insert(no, indexed.shingles).map_err(|e| self.storage(e))?;
-                let mut bands = txn.open_multimap_table(BANDS).map_err(|e| self.storage(e))?;
-                let small = u32::try_from(no).map_err(|_| self.corrupt("more than 2^32 indexed articles"))?;
-                for &bucket in indexed.buckets {
-                    bands.insert(bucket, small).map_err(|e| self.storage(e))?;
-                }
-                let mut vectors = txn.open_table(VECTORS).map_err(|e| self.storage(e))?;
-                vectors.insert(no, pack_vector(indexed.vector).as_slice()).map_err(|e| self.storage(e))?;
-                if let Some(old) = no.checked_sub(indexed.retain.max(1)) {
-                    vectors.remove(old).map_err(|e| self.storage(e))?;
-                }
-                number = Some(no);
-            }
-        }
-        txn.commit().map_err(|e| self.storage(e))?;
-        self.seq = seq;
-        Ok(number)
     }
 }
 
 impl Drop for RedbIndex {
     fn drop(&mut self) {
         // A clean stop leaves an empty log; if this fails the log still holds the records.
-        if self.pending > 0 {
-            let _ = self.checkpoint();
-        }
+        let _ = self.checkpoint();
     }
 }
 
@@ -594,6 +1005,87 @@ mod tests {
     fn packing_round_trips() {
         let v = [(3u64, 0.25f32), (9, -1.5)];
         assert_eq!(unpack_vector(&pack_vector(&v)).unwrap(), v);
+    }
+
+    #[test]
+    fn parts_split_the_bucket_space_in_order() {
+        assert_eq!(part_bits(0), 0);
+        assert_eq!(part_bits(PART_ENTRIES), 0);
+        assert_eq!(part_bits(PART_ENTRIES + 1), 1);
+        assert_eq!(part_bits(64 << 20), 19);
+        assert_eq!(part_of(u32::MAX, 0), 0);
+        assert_eq!(part_of(u32::MAX, 3), 7);
+        let bytes: Vec<u8> = [(1u32, 5u32), (3, 1), (3, 9), (7, 2)]
+            .iter()
+            .flat_map(|(b, n)| b.to_le_bytes().into_iter().chain(n.to_le_bytes()))
+            .collect();
+        let mut out = Vec::new();
+        part_members(&bytes, 3, &mut out);
+        assert_eq!(out, [1, 9]);
+        out.clear();
+        part_members(&bytes, 4, &mut out);
+        assert!(out.is_empty());
+    }
+
+    /// Article `i` has a bucket of its own (`i`) and one shared by its group of four.
+    fn buckets_of(i: u32) -> [u32; 2] {
+        [i, 0x8000_0000 | (i / 4)]
+    }
+
+    fn record_articles(index: &mut RedbIndex, range: std::ops::Range<u32>) {
+        let answer = DedupResult {
+            exact_duplicate_of: None,
+            near_duplicates: Vec::new(),
+            repeated_paragraphs: Vec::new(),
+            story: "s-0".to_owned(),
+        };
+        for i in range {
+            let key = *blake3::hash(&i.to_le_bytes()).as_bytes();
+            let id = format!("b3:{i}");
+            let buckets = buckets_of(i);
+            let indexed = Indexed {
+                exact_key: &key,
+                story: "s-0",
+                buckets: &buckets,
+                shingles: &[0],
+                vector: &[(u64::from(i), 1.0)],
+                retain: 8,
+            };
+            let entry = Entry { id: &id, source: "x.txt", answer: &answer, indexed: Some(indexed) };
+            assert_eq!(index.record(&entry).unwrap(), Some(u64::from(i)));
+        }
+    }
+
+    fn check_candidates(index: &RedbIndex, upto: u32) {
+        for i in (0..upto).step_by(997).chain([upto - 1]) {
+            let mut found = index.candidates(&buckets_of(i)).unwrap();
+            found.sort_unstable();
+            let group = (i / 4 * 4)..(i / 4 * 4 + 4).min(upto);
+            let expected: Vec<(DocNo, usize)> =
+                group.map(|j| (u64::from(j), if j == i { 2 } else { 1 })).collect();
+            assert_eq!(found, expected, "article {i} of {upto}");
+        }
+    }
+
+    #[test]
+    fn lsh_buckets_move_from_memory_to_merged_runs_and_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.redb");
+        let settings = Settings { shingle: 5, permutations: 4, bands: 2 };
+        let mut index = RedbIndex::open(&path, settings).unwrap();
+        index.mem_docs = 2 * CHECKPOINT; // runs after fewer articles, for a quick test
+        let total = (3 * index.mem_docs + 1000) as u32;
+        record_articles(&mut index, 0..total / 2);
+        check_candidates(&index, total / 2);
+        record_articles(&mut index, total / 2..total);
+        assert!(!index.bands.runs.is_empty() && index.bands.runs.len() <= 3, "{:?}", index.bands.runs);
+        assert!(!index.bands.heads.is_empty(), "the newest articles are in memory");
+        check_candidates(&index, total);
+        drop(index);
+        let index = RedbIndex::open(&path, settings).unwrap();
+        check_candidates(&index, total);
+        let parts: u64 = index.bands.runs.iter().map(|r| r.entries).sum();
+        assert_eq!(parts + index.bands.nodes.len() as u64, 2 * u64::from(total));
     }
 
     #[test]

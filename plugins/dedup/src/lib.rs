@@ -49,23 +49,25 @@
 //!
 //! The index ([`index`]) is one redb file in the host's state folder (in memory when there is
 //! none) plus a small write-ahead log: each article is appended to the log and synced before
-//! `process` returns, applied to redb in a non-durable transaction, and made durable in redb
-//! by one commit every 256 articles (the log is then emptied; on open, unapplied records are
-//! replayed). `process` runs on several
-//! threads; the analysis runs in parallel and the check-and-record runs under one mutex, so
-//! two concurrent copies cannot both be first. The index sits behind the small [`Index`]
+//! `process` returns and staged in memory (lookups see it at once); every 1,024 articles one
+//! durable commit writes the staged articles in key order and the log is emptied (on open,
+//! unapplied records are replayed). The LSH buckets of the newest 16,384 articles live in a
+//! memory table; older ones in a few immutable sorted runs (one lookup per run and band).
+//! `process` runs on several threads; the analysis runs in parallel and the check-and-record
+//! runs under one mutex, so two concurrent copies cannot both be first. The index sits behind the small [`Index`]
 //! trait so a shared PostgreSQL backend can replace redb later without touching this logic.
 //!
 //! # Cost per indexed article
 //!
 //! On disk: the stored shingle set (4 bytes per shingle, sampled 1 in 4 above 64 shingles),
-//! 64 LSH entries (u32 bucket, u32 article), the answer JSON and a small record; story
-//! vectors (12 bytes per kept term) only for the most recent max(window, 8192) articles; the
-//! document-frequency counters as one 8 MiB snapshot. Exact duplicates store only their
+//! 64 LSH entries (u32 bucket, u32 article, packed in sorted runs), the answer JSON and a
+//! small record; story vectors (12 bytes per kept term) only for the most recent
+//! max(window, 8192) articles; the document-frequency counters as one 8 MiB snapshot. Exact duplicates store only their
 //! answer. In memory: the story vector of each article in the window plus its postings
 //! (roughly 3-5 KB per article, 15-25 MB for the default window of 5000), 8 MiB of hashed
 //! document-frequency counters (fixed, whatever the vocabulary) and redb's page cache
-//! (capped at 64 MiB). Measured figures and their commands: `docs/BENCHMARKS.md`.
+//! (capped at 64 MiB), plus the LSH memory table (25-35 MB when full) and up to 1,024
+//! staged articles. Measured figures and their commands: `docs/BENCHMARKS.md`.
 
 pub mod config;
 pub mod engine;

@@ -238,6 +238,64 @@ fn the_index_survives_a_restart() {
     assert!(err.contains("dedup.redb") && err.contains("shingle"), "{err}");
 }
 
+/// The child side of the crash test: answers articles into the index in `DEDUP_CRASH_STATE`
+/// (fewer than a checkpoint's worth, so they exist only in the write-ahead log), writes the
+/// answers next to it, and aborts without any cleanup.
+fn crash_child(state: &Path) -> ! {
+    let dedup = Dedup::open(Config::default(), Some(state)).unwrap();
+    let answers: Vec<DedupResult> = crash_documents().iter().map(|d| dedup.analyse(d).unwrap()).collect();
+    std::fs::write(state.join("answers.json"), serde_json::to_vec(&answers).unwrap()).unwrap();
+    std::process::abort();
+}
+
+fn crash_documents() -> Vec<Document> {
+    let mut docs = vec![document("essay.txt", ESSAY), document("wire.txt", WIRE)];
+    for i in 0..20 {
+        docs.push(document(
+            &format!("note-{i}.txt"),
+            &format!("Council notice number {i} about bins, parking and the summer fair on the green."),
+        ));
+    }
+    docs.push(document("wire-copy.txt", WIRE));
+    docs
+}
+
+#[test]
+fn a_crash_replays_the_write_ahead_log() {
+    if let Some(state) = std::env::var_os("DEDUP_CRASH_STATE") {
+        crash_child(Path::new(&state));
+    }
+    let state = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "a_crash_replays_the_write_ahead_log", "--nocapture", "--test-threads", "1"])
+        .env("DEDUP_CRASH_STATE", state.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the child aborts");
+    let answers: Vec<DedupResult> =
+        serde_json::from_slice(&std::fs::read(state.path().join("answers.json")).unwrap()).unwrap();
+    let wal = state.path().join("dedup.redb.wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0, "the articles are in the log only");
+    // A torn record at the end (a crash mid-append) is ignored.
+    let mut torn = std::fs::OpenOptions::new().append(true).open(&wal).unwrap();
+    std::io::Write::write_all(&mut torn, &[200, 0, 0, 0, 1, 2, 3, 4, b'{']).unwrap();
+    drop(torn);
+    let dedup = Dedup::open(Config::default(), Some(state.path())).unwrap();
+    let docs = crash_documents();
+    for (doc, answer) in docs.iter().zip(&answers) {
+        assert_eq!(&dedup.analyse(doc).unwrap(), answer, "{} redelivered after the crash", doc.source.name);
+    }
+    assert_eq!(answers.last().unwrap().exact_duplicate_of.as_ref().unwrap().source, "wire.txt");
+    let again = dedup.analyse(&document("third.txt", WIRE)).unwrap();
+    assert_eq!(again.exact_duplicate_of.unwrap().source, "wire.txt", "the replayed article is the original");
+    let edited = dedup.analyse(&document("edited.txt", &WIRE.replace("Tuesday", "Monday"))).unwrap();
+    assert_eq!(edited.near_duplicates.len(), 1, "replayed LSH buckets: {edited:?}");
+    drop(dedup);
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0, "a clean stop empties the log");
+}
+
 mod abi {
     //! The plugin driven through its exported C descriptor, as the daemon drives it.
 
