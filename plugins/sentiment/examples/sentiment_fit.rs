@@ -17,8 +17,11 @@
 //! **Calibration** (default): a grid search over [`Calibration`]'s three numbers (positive
 //! weight, alpha, sentence exponent) for the highest mean, over the three domains, of
 //! Pearson r plus 3-class macro-F1 on the training halves, among the settings no worse
-//! than VADER's own combination (by 0.002) on any domain's r or F1. Deterministic; writes
-//! JSON.
+//! than VADER itself (the faithful compound of each whole text) on any domain's r or F1,
+//! by more than [`TOLERANCE`]. Deterministic; writes JSON. (Until 2026-11-23 the floor
+//! was VADER's combination of the news mode's own sentences, which already carried the
+//! sentence split's loss on movie reviews, with a tolerance of 0.002: the shipped
+//! calibration could, and did, fall below VADER.)
 //!
 //! **Lexicon** (`--lexicon`): for each text, the news mode's valence sum S and a target
 //! sum T = the sum whose VADER normalisation equals the human mean / 4 (clipped to ±0.9).
@@ -34,8 +37,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use sentiment::eval::{Item, figures, is_train, parse};
+use sentiment::lexicon::Lexicon;
 use sentiment::news::{Calibration, NewsModel};
-use sentiment::score::Polarity;
+use sentiment::score::{Polarity, polarity};
 use sentiment::words::{prepare, words};
 
 const DOMAINS: [&str; 3] = ["tweets", "movieReviewSnippets", "amazonReviewSnippets"];
@@ -184,6 +188,11 @@ fn main() {
     );
 }
 
+/// How far below VADER (r or macro-F1, on one domain's training half) an eligible
+/// calibration may be: the resolution VADER's figures are published with (three decimals),
+/// and about what a dozen texts of a training half move them by.
+const TOLERANCE: f64 = 0.001;
+
 /// The grid search for [`Calibration`]; writes the best as JSON to `out`.
 fn calibrate(base: &NewsModel, domains: &[Vec<Item>; 3], out: &str) {
     let scored: Vec<(Vec<Vec<Polarity>>, Vec<f64>)> = domains
@@ -202,19 +211,29 @@ fn calibrate(base: &NewsModel, domains: &[Vec<Item>; 3], out: &str) {
             })
             .collect()
     };
-    let floor = per_domain(&Calibration::VADER);
-    // Mean of r + F1 over the domains; a calibration worse than VADER's combination on any
-    // domain's r or F1 (by more than 0.002) is not eligible.
+    // The floor is VADER itself: the faithful compound of each whole text, as the Python
+    // package gives it.
+    let vader = Lexicon::vader().expect("lexicon");
+    let floor: Vec<(f64, f64)> = domains
+        .iter()
+        .map(|items| {
+            let pred: Vec<f64> = items.iter().map(|it| polarity(&it.text, &vader).compound).collect();
+            let fig = figures(&pred, &items.iter().map(|it| it.mean).collect::<Vec<_>>());
+            (fig.pearson, fig.macro_f1)
+        })
+        .collect();
+    // Mean of r + F1 over the domains; a calibration worse than VADER on any domain's r or
+    // F1 (by more than TOLERANCE) is not eligible.
     let objective = |c: &Calibration| -> (f64, f64, f64) {
         let d = per_domain(c);
         let (r, f1) = (d.iter().map(|x| x.0).sum::<f64>() / 3.0, d.iter().map(|x| x.1).sum::<f64>() / 3.0);
-        let eligible = d.iter().zip(&floor).all(|(x, v)| x.0 >= v.0 - 0.002 && x.1 >= v.1 - 0.002);
+        let eligible = d.iter().zip(&floor).all(|(x, v)| x.0 >= v.0 - TOLERANCE && x.1 >= v.1 - TOLERANCE);
         (if eligible { r + f1 } else { f64::NEG_INFINITY }, r, f1)
     };
-    let vader = objective(&Calibration::VADER);
-    let mut best = (Calibration::VADER, vader);
-    for pw in [0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2] {
-        for alpha in [5.0, 7.5, 10.0, 15.0, 20.0, 30.0] {
+    let combination = objective(&Calibration::VADER);
+    let mut best = (Calibration::VADER, combination);
+    for pw in [0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1, 1.2] {
+        for alpha in [5.0, 7.5, 10.0, 12.5, 15.0, 20.0, 30.0] {
             for se in [0.0, 0.25, 0.5, 0.75, 1.0] {
                 let c = Calibration { positive_weight: pw, alpha, sentence_exponent: se };
                 let o = objective(&c);
@@ -226,8 +245,20 @@ fn calibrate(base: &NewsModel, domains: &[Vec<Item>; 3], out: &str) {
     }
     let json = serde_json::to_string_pretty(&best.0).expect("json") + "\n";
     std::fs::write(out, json).unwrap_or_else(|e| panic!("{out}: {e}"));
+    let mean = |f: &dyn Fn(&(f64, f64)) -> f64| floor.iter().map(f).sum::<f64>() / 3.0;
+    if best.1.0 == f64::NEG_INFINITY {
+        eprintln!(
+            "no calibration is within {TOLERANCE} of VADER on every domain: writing VADER's combination"
+        );
+    }
     eprintln!(
-        "train halves: VADER combination r={:.4} F1={:.4}; best {:?} r={:.4} F1={:.4} -> {out}",
-        vader.1, vader.2, best.0, best.1.1, best.1.2
+        "train halves: VADER r={:.4} F1={:.4}; VADER's combination of the sentences r={:.4} F1={:.4}; best {:?} r={:.4} F1={:.4} -> {out}",
+        mean(&|x| x.0),
+        mean(&|x| x.1),
+        combination.1,
+        combination.2,
+        best.0,
+        best.1.1,
+        best.1.2
     );
 }

@@ -9,11 +9,12 @@
 //! Every fact the scorer needs about a word (its valence, whether it boosts or dampens,
 //! whether it negates, and a small tag for the words a rule compares by spelling, such as
 //! "but" or "never") sits in one entry, so scoring a word costs one lookup. The scorer
-//! looks words up in a read-only table built at `create` (`Index`): the word's lowercase
-//! form is packed into three `u64`s straight from the text (no copy, no allocation), hashed
-//! with one multiplication (the keys are short, trusted strings fixed at `create`, so hash
-//! flooding is not a concern) and found without a branch. The public API ([`Lexicon::word`])
-//! reads the plain map the table is built from.
+//! looks words up in a read-only perfect hash table built at `create` (`Table`): the
+//! word's lowercase form is packed into two `u64`s straight from the text (no copy, no
+//! allocation), hashed with one multiplication (the keys are short, trusted strings fixed
+//! at `create`, so hash flooding is not a concern), and its one possible slot is read and
+//! compared without a branch. The public API ([`Lexicon::word`]) reads the plain map the
+//! table is built from.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -181,6 +182,31 @@ impl Lexicon {
         }
     }
 
+    /// The table key of a word of `len` <= 15 bytes already lowercased into two
+    /// little-endian words, zero past the word (as [`crate::scan::Scanner::lowercase_words`]
+    /// gives it), for [`Lexicon::prefetch_key`].
+    #[inline(always)]
+    pub(crate) fn key([lo, hi]: [u64; 2], len: usize) -> [u64; 2] {
+        debug_assert!(len <= Key::MAX);
+        [lo, hi | ((len as u64) << 56)]
+    }
+
+    /// The table slot where a [`Lexicon::key`] would be, and a hint to the processor to
+    /// start reading it: [`Lexicon::facts_in_slot`] later finds it in the cache.
+    #[inline(always)]
+    pub(crate) fn prefetch_key(&self, key: [u64; 2]) -> u32 {
+        let slot = self.entries.table.find(&Key(key));
+        self.entries.table.prefetch(slot);
+        slot as u32
+    }
+
+    /// [`Lexicon::facts`] of a word by its [`Lexicon::key`], given the slot
+    /// [`Lexicon::prefetch_key`] returned for it.
+    #[inline(always)]
+    pub(crate) fn facts_in_slot(&self, slot: u32, key: [u64; 2]) -> Facts {
+        *self.entries.table.at(slot as usize, &Key(key))
+    }
+
     /// The valence of a token as VADER looks it up: by its exact (already lowercased)
     /// spelling.
     pub fn valence(&self, lower: &str) -> Option<f64> {
@@ -282,18 +308,21 @@ impl Index {
     }
 }
 
-/// A two-choice bucketed table of [`Key`]s, built once and read without branching: a key
-/// may sit in one of four lanes of either of two buckets; a lookup compares the key's 16-bit
-/// fingerprint with all eight lanes at once (two `u64` reads), reads the one candidate item
-/// (or the empty item at the end) and keeps it only if its key is the key. Built so that
-/// every key's first matching lane is its own (checked; else rebuilt with another seed or
-/// more buckets), so no lookup needs a second candidate.
+/// A perfect hash table of [`Key`]s (the "hash and displace" scheme of PTHash, Pibiri &
+/// Trani 2021), built once and read without branching. A key's hash picks a bucket; the
+/// bucket's *pilot* (a small number found at build time) picks the key's slot, and the
+/// pilots are chosen so that no two keys share a slot. A lookup is therefore one read of
+/// the pilot (the pilots fit in a few kilobytes, so they stay in the L1 cache), one read
+/// of the slot and one comparison of the key there: absent words land on a slot whose key
+/// differs (or is empty) and get the all-zero facts.
 #[derive(Debug, Clone)]
 struct Table {
-    /// Per bucket: four 16-bit fingerprints, 0 for an empty lane.
-    buckets: Box<[u64]>,
-    /// Per lane, then one empty item: the answer for "absent".
+    /// Per bucket: the pilot.
+    pilots: Box<[u16]>,
+    /// Per slot: the key and its facts; an empty slot has a key no word has.
     items: Box<[(Key, Facts)]>,
+    /// `log2` of the bucket count.
+    bucket_bits: u32,
     seed: u64,
 }
 
@@ -303,72 +332,126 @@ impl Default for Table {
     }
 }
 
-const LANES: u64 = 0x0001_0001_0001_0001;
+/// An empty slot's key: its length byte (0xff) is more than any key's.
+const EMPTY: Key = Key([u64::MAX; 2]);
 
 impl Table {
+    /// Builds the table of `items` (distinct keys): about four keys per bucket and 10%
+    /// more slots than keys; if some bucket finds no pilot, again with another seed, and
+    /// more slots every few attempts.
     fn new(items: Vec<(Key, Facts)>) -> Self {
-        let mut buckets = (items.len() / 2).next_power_of_two().max(4);
+        let buckets = (items.len() / 4).next_power_of_two().max(1);
+        let mut slots = (items.len() + items.len() / 10).max(1);
         for attempt in 0u64.. {
             let seed = 0x243f_6a88_85a3_08d3 ^ attempt.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            if let Some(table) = Self::try_build(&items, buckets, seed) {
+            if let Some(table) = Self::try_build(&items, buckets, slots, seed) {
                 return table;
             }
-            if attempt % 8 == 7 {
-                buckets *= 2;
+            if attempt % 4 == 3 {
+                slots += slots / 8 + 1;
             }
         }
         unreachable!("some table size always fits")
     }
 
-    fn try_build(items: &[(Key, Facts)], buckets: usize, seed: u64) -> Option<Self> {
-        let empty = (Key([u64::MAX; 2]), Facts::default());
+    fn try_build(items: &[(Key, Facts)], buckets: usize, slots: usize, seed: u64) -> Option<Self> {
+        let bucket_bits = buckets.trailing_zeros();
         let mut table = Self {
-            buckets: vec![0; buckets].into_boxed_slice(),
-            items: vec![empty; buckets * 4 + 1].into_boxed_slice(),
+            pilots: vec![0; buckets].into_boxed_slice(),
+            items: vec![(EMPTY, Facts::default()); slots].into_boxed_slice(),
+            bucket_bits,
             seed,
         };
-        for &(key, entry) in items {
-            let (b1, b2, fingerprint) = table.place(&key);
-            let lane = [b1, b2].into_iter().find_map(|b| {
-                let lane = (0..4).find(|l| table.buckets[b] >> (16 * l) & 0xffff == 0)?;
-                Some((b, lane))
-            });
-            let (b, lane) = lane?;
-            table.buckets[b] |= u64::from(fingerprint) << (16 * lane);
-            table.items[b * 4 + lane] = (key, entry);
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); buckets];
+        for (i, (key, _)) in items.iter().enumerate() {
+            members[table.bucket(table.hash(key))].push(i);
+        }
+        // Largest buckets first, while most slots are free (ties by index: deterministic).
+        let mut order: Vec<usize> = (0..buckets).collect();
+        order.sort_by_key(|&b| (std::cmp::Reverse(members[b].len()), b));
+        let mut taken = vec![false; slots];
+        let mut chosen = Vec::with_capacity(16);
+        for b in order {
+            if members[b].is_empty() {
+                break;
+            }
+            let pilot = (0..=u16::MAX).find(|&pilot| {
+                chosen.clear();
+                for &i in &members[b] {
+                    let slot = table.slot(table.hash(&items[i].0), pilot);
+                    if taken[slot] || chosen.contains(&slot) {
+                        return false;
+                    }
+                    chosen.push(slot);
+                }
+                true
+            })?;
+            table.pilots[b] = pilot;
+            for &i in &members[b] {
+                let slot = table.slot(table.hash(&items[i].0), pilot);
+                taken[slot] = true;
+                table.items[slot] = items[i];
+            }
         }
         items.iter().all(|(key, entry)| table.get(key) == entry).then_some(table)
     }
 
-    /// The two buckets and the fingerprint of `key`.
     #[inline(always)]
-    fn place(&self, key: &Key) -> (usize, usize, u16) {
-        let h = key.hash(self.seed);
-        let mask = self.buckets.len() - 1;
-        ((h >> 16) as usize & mask, (h >> 40) as usize & mask, (h as u16).max(1))
+    fn hash(&self, key: &Key) -> u64 {
+        key.hash(self.seed)
+    }
+
+    /// The bucket of a hash: its top bits.
+    #[inline(always)]
+    fn bucket(&self, h: u64) -> usize {
+        (h.checked_shr(64 - self.bucket_bits).unwrap_or(0)) as usize
+    }
+
+    /// The slot of a hash under `pilot`: the hash mixed with the pilot, mapped onto the
+    /// slots by a multiplication (no division).
+    #[inline(always)]
+    fn slot(&self, h: u64, pilot: u16) -> usize {
+        let x =
+            folded_multiply(h ^ u64::from(pilot).wrapping_mul(0x9e37_79b9_7f4a_7c15), 0x2d35_8dcc_aa6c_78a5);
+        ((u128::from(x) * self.items.len() as u128) >> 64) as usize
     }
 
     /// The facts of `key`; all zero when absent.
     #[inline(always)]
     fn get(&self, key: &Key) -> &Facts {
-        let (b1, b2, fingerprint) = self.place(key);
-        let lanes = u64::from(fingerprint) * LANES;
-        // The high bit of each 16-bit lane that equals the fingerprint.
-        let matches = |bucket: u64| {
-            let x = bucket ^ lanes;
-            !(((x & 0x7fff_7fff_7fff_7fff) + 0x7fff_7fff_7fff_7fff) | x) & 0x8000_8000_8000_8000
-        };
-        let (m1, m2) = (matches(self.buckets[b1]), matches(self.buckets[b2]));
-        let absent = self.items.len() - 1;
-        // A lane past the bucket when `m` is 0: still an index of `items`, never used.
-        let first = |b: usize, m: u64| b * 4 + (m.trailing_zeros() / 16) as usize;
-        // Whether a word is in the table is unpredictable: selects, not branches.
-        let slot = select_unpredictable(m2 != 0, first(b2, m2), absent);
-        let slot = select_unpredictable(m1 != 0, first(b1, m1), slot);
-        let [a, b] = self.items[slot].0.0;
-        let [x, y] = key.0;
-        let slot = select_unpredictable((a ^ x) | (b ^ y) == 0, slot, absent);
-        &self.items[slot].1
+        self.at(self.find(key), key)
+    }
+
+    /// The only slot that can hold `key`.
+    #[inline(always)]
+    fn find(&self, key: &Key) -> usize {
+        let h = self.hash(key);
+        let pilot = self.pilots.get(self.bucket(h)).copied().unwrap_or(0);
+        self.slot(h, pilot)
+    }
+
+    /// The facts of `key` if slot `slot` (its [`Table::find`]) holds it; all zero otherwise.
+    #[inline(always)]
+    fn at(&self, slot: usize, key: &Key) -> &Facts {
+        const ABSENT: &Facts =
+            &Facts { valence: 0.0, has_valence: false, booster: 0, negation: false, tag: 0 };
+        let Some((k, facts)) = self.items.get(slot) else { return ABSENT };
+        // Whether a word is in the table is unpredictable: a select, not a branch.
+        select_unpredictable(k == key, facts, ABSENT)
+    }
+
+    /// Asks the processor to start loading slot `slot` (a hint: no effect on results).
+    #[inline(always)]
+    fn prefetch(&self, slot: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(item) = self.items.get(slot) {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            // SAFETY: a prefetch reads nothing the program sees and cannot fault; the
+            // address is that of a live item besides.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = slot;
     }
 }
 
@@ -415,7 +498,8 @@ impl Key {
     #[inline(always)]
     fn hash(&self, seed: u64) -> u64 {
         let [a, b] = self.0;
-        folded_multiply(a ^ b.rotate_left(29) ^ seed, 0x9e37_79b9_7f4a_7c15)
+        // `b` holds the length (at most 15) in its top byte, so it never equals the constant.
+        folded_multiply(a ^ seed, b ^ 0x9e37_79b9_7f4a_7c15)
     }
 }
 
@@ -447,8 +531,8 @@ fn low_bytes(n: usize) -> u64 {
 }
 
 /// Eight ASCII bytes lowercased at once: 0x20 added to each byte in `A..=Z`.
-#[inline]
-fn ascii_lowercase(x: u64) -> u64 {
+#[inline(always)]
+pub(crate) fn ascii_lowercase(x: u64) -> u64 {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Bytes are < 0x80, so these additions carry into no neighbouring byte.
     let at_least_a = x.wrapping_add(0x3f3f_3f3f_3f3f_3f3f); // high bit set iff byte >= b'A'

@@ -181,7 +181,7 @@ const SPECIAL_CASES: &[(&str, f64)] = &[
     ("beating heart", 3.5),
 ];
 
-/// [`SPECIAL_CASES`] split into words, as the scorer compares them with word windows
+/// `SPECIAL_CASES` split into words, as the scorer compares them with word windows
 /// (VADER joins the window with spaces and looks the string up; tokens never contain
 /// whitespace, so comparing word by word is the same test).
 pub const SPECIAL_PHRASES: &[(&[&str], f64)] = &[
@@ -244,6 +244,23 @@ pub const BOOSTER_TAGS: [(TagPhrase, f64); BOOSTER_PHRASES.len()] = {
         i += 1;
     }
     out
+};
+
+/// The tags that start a phrase of [`SPECIAL_TAGS`] or [`BOOSTER_TAGS`], as a bit set (bit
+/// `tag`): a window of words that starts with none of them spells no phrase.
+pub const PHRASE_STARTS: u64 = {
+    let mut set = 0u64;
+    let mut i = 0;
+    while i < SPECIAL_TAGS.len() {
+        set |= 1 << SPECIAL_TAGS[i].0.0[0];
+        i += 1;
+    }
+    let mut i = 0;
+    while i < BOOSTER_TAGS.len() {
+        set |= 1 << BOOSTER_TAGS[i].0.0[0];
+        i += 1;
+    }
+    set
 };
 
 const fn tags(words: &[&str]) -> TagPhrase {
@@ -319,6 +336,17 @@ mod tests {
         for ((words, v), ((tags, len), tv)) in BOOSTER_PHRASES.iter().zip(BOOSTER_TAGS) {
             assert_eq!((words.len(), *v), (len, tv));
             assert!(words.iter().zip(tags).all(|(w, t)| tag(w) == t));
+        }
+    }
+
+    #[test]
+    fn phrase_starts_are_the_first_words_of_the_phrases() {
+        // Tags fit the bit set.
+        assert!(RULE_WORDS.len() < 64);
+        let firsts: Vec<&str> =
+            SPECIAL_PHRASES.iter().chain(BOOSTER_PHRASES).map(|(words, _)| words[0]).collect();
+        for w in RULE_WORDS {
+            assert_eq!(PHRASE_STARTS >> tag(w) & 1 == 1, firsts.contains(w), "{w}");
         }
     }
 

@@ -1,15 +1,21 @@
-//! VADER's tokens ([`crate::words`]) found 64 bytes at a time, for the scorer's hot loop.
+//! VADER's tokens ([`crate::words`]) found with bit masks, for the scorer's hot loop.
 //!
-//! The text is classified into bit masks, one bit per byte and one `u64` per 64-byte block
-//! (white space, upper and lower case letters, ASCII punctuation, apostrophes, non-ASCII
-//! bytes): sixteen bytes at a time with SSE2 on x86-64 (part of its baseline), eight at a
-//! time with plain integer arithmetic (SWAR) elsewhere; a test checks the two agree. A token
-//! is then a run of zero bits in the white-space mask, and everything the scorer asks about it (is it ALL CAPS, where does its punctuation end,
-//! does it contain an apostrophe) is a shift and a mask instead of a loop over its bytes.
+//! The text is copied into a buffer padded with white space and classified into bit masks,
+//! one bit per byte (white space, upper and lower case letters, ASCII punctuation,
+//! apostrophes, non-ASCII bytes), 64 bytes at a time: sixteen bytes at a time with SSE2 on
+//! x86-64 (part of its baseline), eight at a time with plain integer arithmetic (SWAR)
+//! elsewhere; a test checks the two agree. The masks are stored as bytes, so the 64 bits
+//! from any byte on are one unaligned read and a shift: a token is a run of zero bits in the
+//! white-space mask, and everything the scorer asks about it (is it ALL CAPS, where does its
+//! punctuation end, does it contain an apostrophe) is a read, a shift and a mask, with no
+//! case for tokens that cross a 64-byte block. Only tokens of 57 bytes or more, and tokens
+//! with non-ASCII bytes, are read byte by byte.
+//!
 //! Tokens are what [`crate::words::words`] returns, exactly: Python's white space
 //! (including non-ASCII white space and U+001C..U+001F) separates them, and surrounding
 //! ASCII punctuation is stripped unless that leaves two characters or fewer.
 
+use crate::lexicon::ascii_lowercase;
 use crate::words::is_py_space;
 
 /// The masks of one 64-byte block: bit `i` is byte `64 * block + i`.
@@ -41,11 +47,30 @@ pub struct Token {
     pub apostrophe: bool,
 }
 
+/// The mask fields, in the order they sit in [`Scanner`]'s `bits`.
+const SPACE: usize = 0;
+const UPPER: usize = 1;
+const LOWER: usize = 2;
+const PUNCT: usize = 3;
+const APOSTROPHE: usize = 4;
+const NON_ASCII: usize = 5;
+const EXCLAMATION: usize = 6;
+const QUESTION: usize = 7;
+const FIELDS: usize = 8;
+
 /// The classified text, reusable from text to text.
 #[derive(Debug, Default)]
 pub struct Scanner {
-    blocks: Vec<Block>,
+    /// The text, then white space: at least one whole block more than the text needs, so
+    /// every 16-byte read from inside the text (or its end) is inside the buffer.
+    text: Vec<u8>,
+    /// The masks, one field after the other, `stride` bytes each: bit `i % 8` of byte
+    /// `i / 8` is byte `i` of the text. Past the text every byte is white space.
+    bits: Vec<u8>,
+    stride: usize,
     len: usize,
+    /// Some byte is not ASCII.
+    non_ascii: bool,
     exclamations: usize,
     questions: usize,
 }
@@ -68,59 +93,52 @@ fn gather(m: u64) -> u64 {
     ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
+/// The low `n` bytes of a word (`n` <= 8), for masking a word read past its end.
+const LOW_BYTES: [u64; 9] = {
+    let mut t = [0u64; 9];
+    let mut n = 1;
+    while n < 8 {
+        t[n] = (1u64 << (8 * n)) - 1;
+        n += 1;
+    }
+    t[8] = u64::MAX;
+    t
+};
+
 impl Scanner {
-    /// Classifies `text`; afterwards [`Scanner::next`] walks its tokens.
+    /// Classifies `text`; afterwards [`Scanner::tokens`] walks its tokens.
+    #[inline(always)]
     pub fn scan(&mut self, text: &str) {
         let bytes = text.as_bytes();
         self.len = bytes.len();
-        self.blocks.clear();
-        // One more block than the text needs, all white space: the sentinel that ends the
-        // last token and lets a window read the block after any block.
-        self.blocks.reserve(bytes.len() / 64 + 2);
-        let (mut exclamations, mut questions) = (0u64, 0u64);
-        let mut any_non_ascii = 0;
-        let mut chunks = bytes.chunks_exact(64);
-        for chunk in &mut chunks {
-            let (block, e, q) = classify64(chunk);
-            exclamations += u64::from(e.count_ones());
-            questions += u64::from(q.count_ones());
-            any_non_ascii |= block.non_ascii;
-            self.blocks.push(block);
+        let blocks = bytes.len().div_ceil(64);
+        // The text's blocks and one more of white space.
+        let padded = (blocks + 1) * 64;
+        // The buffers only grow: past this text's end they hold white space (the masks,
+        // set below) or leftovers of an earlier text that no read uses unmasked (every
+        // token ends inside the text), so nothing is cleared.
+        if self.text.len() < padded {
+            self.text.resize(padded, b' ');
         }
-        let rest = chunks.remainder().len();
-        let (mut last, e, q) = if bytes.len() >= 64 {
-            // The last 64 bytes of the text, shifted down to where the full blocks end.
-            let (b, e, q) = classify64(&bytes[bytes.len() - 64..]);
-            let shift = (64 - rest) as u32;
-            let down = |m: u64| m.checked_shr(shift).unwrap_or(0);
-            let block = Block {
-                space: down(b.space),
-                upper: down(b.upper),
-                lower: down(b.lower),
-                punct: down(b.punct),
-                apostrophe: down(b.apostrophe),
-                non_ascii: down(b.non_ascii),
-            };
-            (block, down(e), down(q))
-        } else {
-            let mut padded = [b' '; 64];
-            padded[..rest].copy_from_slice(bytes);
-            classify64(&padded)
-        };
-        exclamations += u64::from(e.count_ones());
-        questions += u64::from(q.count_ones());
-        // Bytes past the end are white space.
-        last.space |= u64::MAX.checked_shl(rest as u32).unwrap_or(0);
-        any_non_ascii |= last.non_ascii;
-        self.blocks.push(last);
-        self.blocks.push(Block { space: u64::MAX, ..Block::default() });
+        self.text[..bytes.len()].copy_from_slice(bytes);
+        self.text[bytes.len()..blocks * 64].fill(b' ');
+        // Eight bytes more per field than the padded text needs: a read from its last byte.
+        self.stride = padded / 8 + 8;
+        if self.bits.len() < FIELDS * self.stride {
+            self.bits.resize(FIELDS * self.stride, 0);
+        }
+        let (exclamations, questions, any_non_ascii) =
+            classify_all(&self.text[..blocks * 64], &mut self.bits, self.stride);
+        // Past the text: white space.
+        self.bits[SPACE * self.stride + 8 * blocks..(SPACE + 1) * self.stride].fill(0xff);
         self.exclamations = exclamations as usize;
         self.questions = questions as usize;
-        if any_non_ascii != 0 {
+        self.non_ascii = any_non_ascii;
+        if any_non_ascii {
             // Non-ASCII white space (U+00A0, U+2003, U+3000, ...).
             for (i, c) in text.char_indices().filter(|(_, c)| !c.is_ascii() && is_py_space(*c)) {
                 for b in i..i + c.len_utf8() {
-                    self.blocks[b / 64].space |= 1 << (b % 64);
+                    self.bits[SPACE * self.stride + b / 8] |= 1 << (b % 8);
                 }
             }
         }
@@ -131,79 +149,225 @@ impl Scanner {
         (self.exclamations, self.questions)
     }
 
-    /// 64 bits of a mask starting at byte `at` (`at` within the text or its end).
-    #[inline(always)]
-    fn window(&self, at: usize, field: impl Fn(&Block) -> u64) -> u64 {
-        let (w, o) = (at / 64, at % 64);
-        let pair = (u128::from(field(&self.blocks[w + 1])) << 64) | u128::from(field(&self.blocks[w]));
-        (pair >> o) as u64
+    /// The counts of "!" and "?" in `start..end` of the text.
+    pub fn punctuation_in(&self, start: usize, end: usize) -> (usize, usize) {
+        let (mut exclamations, mut questions) = (0, 0);
+        let mut at = start;
+        while at < end {
+            // 56 bits are valid from any byte.
+            let n = (end - at).min(56);
+            let keep = u64::MAX >> (64 - n);
+            exclamations += (self.bits(EXCLAMATION, at) & keep).count_ones() as usize;
+            questions += (self.bits(QUESTION, at) & keep).count_ones() as usize;
+            at += n;
+        }
+        (exclamations, questions)
     }
 
-    /// The first token starting at or after byte `at`, if any, and the byte after it.
-    #[inline]
-    pub fn next(&self, text: &str, mut at: usize) -> Option<(Token, usize)> {
-        // Skip white space.
-        loop {
-            if at >= self.len {
-                return None;
+    /// True when byte `at` of the text is white space, or `at` is past the text.
+    pub fn is_space(&self, at: usize) -> bool {
+        at >= self.len || self.bits(SPACE, at) & 1 == 1
+    }
+
+    /// Bits of mask `field` from byte `at` on: bit `k` is byte `at + k`, for
+    /// `k < 64 - at % 8` (the bits above are zero). `at` is at most the text's end + 56.
+    #[inline(always)]
+    fn bits(&self, field: usize, at: usize) -> u64 {
+        let i = field * self.stride + at / 8;
+        let word: [u8; 8] = self.bits[i..i + 8].try_into().unwrap_or_default();
+        u64::from_le_bytes(word) >> (at % 8)
+    }
+
+    /// Calls `f` with every token of the text, in order (`text` is the scanned text).
+    ///
+    /// The masks are read a window at a time: 57 to 64 bytes from a position `p` that
+    /// starts a token or follows white space. Within the window a token starts at a
+    /// non-space bit after a space bit and ends at the next space bit, so every token that
+    /// ends inside the window is a few bit operations on the window's masks; the first one
+    /// that does not is where the next window starts (and a token as long as a window is
+    /// read byte by byte).
+    #[inline(always)]
+    pub fn tokens(&self, text: &str, mut f: impl FnMut(Token)) {
+        let mut p = 0;
+        while p < self.len {
+            // Bits at or past `valid` are not this window's: count them as white space.
+            let valid = 64 - p % 8;
+            let in_window = u64::MAX >> (p % 8);
+            let spaces = self.bits(SPACE, p) | !in_window;
+            let words = !spaces;
+            let mut starts = words & !(words << 1);
+            let mut ends = spaces & (words << 1);
+            if starts == 0 {
+                p += valid;
+                continue;
             }
-            let words = !self.window(at, |b| b.space);
-            if words != 0 {
-                at += words.trailing_zeros() as usize;
-                break;
-            }
-            at += 64;
-        }
-        let start = at;
-        // Both blocks the token's window spans, read once.
-        let (w, o) = (start / 64, start % 64);
-        let (here, next) = (&self.blocks[w], &self.blocks[w + 1]);
-        let window = |field: fn(&Block) -> u64| {
-            ((u128::from(field(next)) << 64 | u128::from(field(here))) >> o) as u64
-        };
-        let spaces = window(|b| b.space);
-        if spaces == 0 {
-            // A token of 64 bytes or more.
-            let mut end = start + 64;
-            loop {
-                let spaces = self.window(end, |b| b.space);
-                if spaces != 0 {
-                    end += spaces.trailing_zeros() as usize;
+            let punct = self.bits(PUNCT, p);
+            let (upper, lower) = (self.bits(UPPER, p), self.bits(LOWER, p));
+            let apostrophe = self.bits(APOSTROPHE, p);
+            let non_ascii = if self.non_ascii { self.bits(NON_ASCII, p) } else { 0 };
+            let mut next = p + valid;
+            while starts != 0 {
+                // A token that reaches bit 63 has no end bit (it would be bit 64): `ends` is
+                // then 0, `e` is 64 and the token counts as going on past the window.
+                let (s, e) = (starts.trailing_zeros() as usize, ends.trailing_zeros() as usize);
+                starts &= starts - 1;
+                ends &= ends.wrapping_sub(1);
+                let len = e - s;
+                let keep = u64::MAX >> (64 - len);
+                let token = if e >= valid {
+                    // The token may go on past the window: the next window starts with it,
+                    // unless it already does (then it is long).
+                    if s > 0 {
+                        next = p + s;
+                        break;
+                    }
+                    let end = self.token_end(p + valid);
+                    next = end;
+                    slow_token(text, p, end)
+                } else if (non_ascii >> s) & keep != 0 {
+                    slow_token(text, p + s, p + e)
+                } else {
+                    // Leading and trailing punctuation, stripped only when more than two
+                    // characters remain (an all-punctuation token keeps everything).
+                    let inner = !(punct >> s) & keep;
+                    let lead = (inner.trailing_zeros() as usize).min(len);
+                    let trail = if inner == 0 { len } else { inner.leading_zeros() as usize + len - 64 };
+                    let strip = usize::from(lead + trail + 2 < len);
+                    let (ws, we) = (s + lead * strip, e - trail * strip);
+                    // Stripped punctuation has no case: the token's case flags are the
+                    // word's. The apostrophe is punctuation, so it is looked for in the word.
+                    let word = u64::MAX >> (64 - (we - ws)) << ws;
+                    Token {
+                        start: p + ws,
+                        end: p + we,
+                        ascii: true,
+                        has_upper: (upper >> s) & keep != 0,
+                        has_lower: (lower >> s) & keep != 0,
+                        apostrophe: apostrophe & word != 0,
+                    }
+                };
+                f(token);
+                if next != p + valid {
                     break;
                 }
-                end += 64;
             }
-            return Some((slow_token(text, start, end), end));
+            p = next;
         }
-        let len = spaces.trailing_zeros() as usize;
-        let end = start + len;
-        let keep = u64::MAX >> (64 - len);
-        if window(|b| b.non_ascii) & keep != 0 {
-            return Some((slow_token(text, start, end), end));
+    }
+
+    /// The end of the token that goes on at byte `at`: the next white space.
+    #[cold]
+    fn token_end(&self, mut at: usize) -> usize {
+        while self.bits(SPACE, at) & 1 == 0 {
+            at += 1;
         }
-        let punct = window(|b| b.punct) & keep;
-        let lead = punct.trailing_ones() as usize;
-        let trail = (punct << (64 - len)).leading_ones() as usize;
-        // Stripped only when more than two characters remain (an all-punctuation token has
-        // lead = trail = len); short words are common, so no branch.
-        let strip = usize::from(lead + trail + 2 < len);
-        let (s, e) = (start + lead * strip, end - trail * strip);
-        // Stripped punctuation has no case: the token's case flags are the word's. The
-        // apostrophe is punctuation, so it is looked for in the word.
-        let word = u64::MAX >> (64 - (e - s)) << (s - start);
-        let token = Token {
-            start: s,
-            end: e,
-            ascii: true,
-            has_upper: window(|b| b.upper) & keep != 0,
-            has_lower: window(|b| b.lower) & keep != 0,
-            apostrophe: window(|b| b.apostrophe) & word != 0,
-        };
-        Some((token, end))
+        at
+    }
+
+    /// The ASCII word `start..end` of the text lowercased, zero-padded into two
+    /// little-endian words, if it has at most 15 bytes (the lexicon's key, without a copy).
+    #[inline(always)]
+    pub fn lowercase_words(&self, start: usize, end: usize) -> Option<[u64; 2]> {
+        let len = end - start;
+        if len > 15 {
+            return None;
+        }
+        // The buffer extends past the text, so both reads are inside it.
+        let read = |at: usize| u64::from_le_bytes(self.text[at..at + 8].try_into().unwrap_or_default());
+        let lo = read(start) & LOW_BYTES[len.min(8)];
+        let hi = read(start + 8) & LOW_BYTES[len.saturating_sub(8)];
+        Some([ascii_lowercase(lo), ascii_lowercase(hi)])
     }
 }
 
+/// Classifies whole 64-byte blocks into `bits` (fields `stride` bytes apart); returns the
+/// counts of "!" and "?" and whether some byte is not ASCII. With AVX2 when the processor
+/// has it (32 bytes at a time), else [`classify64`].
+fn classify_all(blocks: &[u8], bits: &mut [u8], stride: usize) -> (u32, u32, bool) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt") {
+        // SAFETY: the processor has AVX2 and POPCNT (just checked).
+        return unsafe { classify_all_avx2(blocks, bits, stride) };
+    }
+    classify_all_with!(classify64, blocks, bits, stride)
+}
+
+/// The loop of [`classify_all`] with a block classifier.
+macro_rules! classify_all_with {
+    ($classify:expr, $blocks:expr, $bits:expr, $stride:expr) => {{
+        let (mut exclamations, mut questions, mut any_non_ascii) = (0, 0, 0);
+        for (b, chunk) in $blocks.chunks_exact(64).enumerate() {
+            let (block, e, q) = $classify(chunk);
+            exclamations += e.count_ones();
+            questions += q.count_ones();
+            any_non_ascii |= block.non_ascii;
+            let fields =
+                [block.space, block.upper, block.lower, block.punct, block.apostrophe, block.non_ascii, e, q];
+            for (f, mask) in fields.into_iter().enumerate() {
+                let at = f * $stride + 8 * b;
+                $bits[at..at + 8].copy_from_slice(&mask.to_le_bytes());
+            }
+        }
+        (exclamations, questions, any_non_ascii != 0)
+    }};
+}
+use classify_all_with;
+
+/// [`classify_all`] with AVX2 (and POPCNT for the counts), 32 bytes at a time: each half
+/// block's masks are written as they are (combining two halves into one `u64` first makes
+/// the compiler take the vectors apart byte by byte).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+fn classify_all_avx2(blocks: &[u8], bits: &mut [u8], stride: usize) -> (u32, u32, bool) {
+    use std::arch::x86_64::{
+        __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_loadu_si256,
+        _mm256_movemask_epi8, _mm256_set1_epi8,
+    };
+    // Bytes compare as signed: a non-ASCII byte is negative, so it is in no range below.
+    #[target_feature(enable = "avx2")]
+    fn range(x: __m256i, lo: i8, hi: i8) -> u32 {
+        mask(_mm256_and_si256(
+            _mm256_cmpgt_epi8(x, _mm256_set1_epi8(lo - 1)),
+            _mm256_cmpgt_epi8(_mm256_set1_epi8(hi + 1), x),
+        ))
+    }
+    #[target_feature(enable = "avx2")]
+    fn mask(m: __m256i) -> u32 {
+        _mm256_movemask_epi8(m) as u32
+    }
+    #[target_feature(enable = "avx2")]
+    fn eq(x: __m256i, b: u8) -> u32 {
+        mask(_mm256_cmpeq_epi8(x, _mm256_set1_epi8(b as i8)))
+    }
+    let (mut exclamations, mut questions, mut any_non_ascii) = (0, 0, 0);
+    for (h, half) in blocks.chunks_exact(32).enumerate() {
+        // SAFETY: `half` is 32 readable bytes; the load has no alignment requirement.
+        let x = unsafe { _mm256_loadu_si256(half.as_ptr().cast()) };
+        let (upper, lower, digit) = (range(x, 0x41, 0x5a), range(x, 0x61, 0x7a), range(x, 0x30, 0x39));
+        let (non_ascii, exclamation, question) = (mask(x), eq(x, b'!'), eq(x, b'?'));
+        let fields = [
+            range(x, 0x09, 0x0d) | range(x, 0x1c, 0x20),
+            upper,
+            lower,
+            range(x, 0x21, 0x7e) & !(upper | lower | digit),
+            eq(x, b'\''),
+            non_ascii,
+            exclamation,
+            question,
+        ];
+        for (f, m) in fields.into_iter().enumerate() {
+            let at = f * stride + 4 * h;
+            bits[at..at + 4].copy_from_slice(&m.to_le_bytes());
+        }
+        exclamations += exclamation.count_ones();
+        questions += question.count_ones();
+        any_non_ascii |= non_ascii;
+    }
+    (exclamations, questions, any_non_ascii != 0)
+}
+
 /// A token found byte by byte: long or not ASCII.
+#[cold]
 fn slow_token(text: &str, start: usize, end: usize) -> Token {
     let token = &text.as_bytes()[start..end];
     let (mut s, mut e) = (0, token.len());
@@ -227,6 +391,12 @@ fn slow_token(text: &str, start: usize, end: usize) -> Token {
         has_lower: word.iter().any(u8::is_ascii_lowercase),
         apostrophe: word.contains(&b'\''),
     }
+}
+
+/// The word contains "n't", in any case.
+#[inline]
+pub(crate) fn contains_nt(word: &[u8]) -> bool {
+    word.windows(3).any(|w| w[0] | 0x20 == b'n' && w[1] == b'\'' && w[2] | 0x20 == b't')
 }
 
 /// The masks of a 64-byte block, with those of "!" and "?": 16 bytes at a time with SSE2
@@ -345,11 +515,7 @@ mod tests {
         let mut scanner = Scanner::default();
         scanner.scan(text);
         let mut out = Vec::new();
-        let mut at = 0;
-        while let Some((t, next)) = scanner.next(text, at) {
-            out.push(t);
-            at = next;
-        }
+        scanner.tokens(text, |t| out.push(t));
         out
     }
 
@@ -400,17 +566,22 @@ mod tests {
     }
 
     #[test]
-    fn both_block_classifiers_agree() {
+    fn all_block_classifiers_agree() {
         let bytes: Vec<u8> =
             (0..=255u8).chain((0..=255u8).rev()).chain(0..=255u8).chain((0..=255).rev()).collect();
+        let fields = |(b, e, q): (Block, u64, u64)| {
+            (b.space, b.upper, b.lower, b.punct, b.apostrophe, b.non_ascii, e, q)
+        };
         for chunk in bytes.chunks_exact(64) {
-            let (a, ae, aq) = classify64(chunk);
-            let (b, be, bq) = classify64_swar(chunk);
-            assert_eq!(
-                (a.space, a.upper, a.lower, a.punct, a.apostrophe, a.non_ascii, ae, aq),
-                (b.space, b.upper, b.lower, b.punct, b.apostrophe, b.non_ascii, be, bq)
-            );
+            assert_eq!(fields(classify64(chunk)), fields(classify64_swar(chunk)));
         }
+        // The whole-text classifier (AVX2 where the processor has it) against SWAR.
+        let stride = bytes.len() / 8 + 8;
+        let (mut fast, mut swar) = (vec![0u8; FIELDS * stride], vec![0u8; FIELDS * stride]);
+        let counts = classify_all(&bytes, &mut fast, stride);
+        assert_eq!(counts, classify_all_with!(classify64_swar, bytes, swar, stride));
+        assert_eq!(counts, (4, 4, true));
+        assert_eq!(fast, swar);
     }
 
     #[test]

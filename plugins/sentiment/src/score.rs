@@ -29,21 +29,27 @@
 //! as NLTK's port does; typographic punctuation made ASCII, see [`crate::words`]). The
 //! news mode's other changes live in [`crate::news`]. Results are not rounded here.
 //!
-//! The implementation finds the words 64 bytes at a time ([`crate::scan`]), looks every
-//! word up once (valence, booster, negation and rule tag share one table entry, see
-//! [`crate::lexicon`]), compares rule words by tag instead of by spelling, and reuses
-//! per-thread buffers, so a warm scorer allocates nothing: about half a microsecond per
-//! snippet (figures in `docs/BENCHMARKS.md`).
+//! The implementation classifies the text 64 bytes at a time and finds the words with bit
+//! operations ([`crate::scan`]), then looks every word up once, all lookups after all
+//! words so that they overlap (valence, booster, negation and rule tag share one entry of
+//! a perfect hash table, see [`crate::lexicon`]); it compares rule words by tag instead of
+//! by spelling and reuses per-thread buffers, so a warm scorer allocates nothing. The hot
+//! path is compiled twice, for any x86-64 and for x86-64-v3, and picked at run time (same
+//! results bit for bit). [`sentence_polarities`] scores all sentences of a text from one
+//! pass over it. Figures in `docs/BENCHMARKS.md`.
 //!
 //! [`C_INCR`]: crate::rules::C_INCR
 //! [`N_SCALAR`]: crate::rules::N_SCALAR
 
 use std::cell::RefCell;
 use std::hint::select_unpredictable;
+use std::ops::Range;
 
 use crate::lexicon::{Facts, Lexicon};
-use crate::rules::{ALPHA, B_INCR, BOOSTER_TAGS, C_INCR, N_SCALAR, SPECIAL_TAGS, TagPhrase, tag};
-use crate::scan::Scanner;
+use crate::rules::{
+    ALPHA, B_INCR, BOOSTER_TAGS, C_INCR, N_SCALAR, PHRASE_STARTS, SPECIAL_TAGS, TagPhrase, tag,
+};
+use crate::scan::{Scanner, Token, contains_nt};
 use crate::words::{is_upper, prepare};
 
 /// Which of VADER's behaviours to keep.
@@ -82,6 +88,10 @@ pub struct Polarity {
     pub positive: f64,
     /// The sum of the negative word valences alone (no emphasis; ≤ 0).
     pub negative: f64,
+    /// The first word is "but": the text answers what came before it (VADER's "but" rule
+    /// only looks inside the text; the news mode's document combination uses this, see
+    /// [`crate::news::Calibration::combine`]).
+    pub opens_with_but: bool,
 }
 
 /// VADER's `normalize`: maps a sum of valences into [-1, 1].
@@ -102,18 +112,63 @@ pub fn polarity(text: &str, lexicon: &Lexicon) -> Polarity {
 /// Scores one text (VADER is designed for a sentence) with `lexicon` and `options`.
 pub fn polarity_with(text: &str, lexicon: &Lexicon, options: Options) -> Polarity {
     let prepared = prepare(text, lexicon, options.typography);
-    with_scratch(|scratch| {
-        let emphasis = scratch.valences(&prepared, lexicon, options);
-        let sentiments = &scratch.sentiments;
-        score_with(sentiments, scratch.scored.iter().map(|&i| sentiments[i as usize]), emphasis)
-    })
+    with_scratch(|scratch| scratch.polarity(&prepared, lexicon, options))
+}
+
+/// Scores the sentences of `text` given as byte ranges (in order, not overlapping), each
+/// as [`polarity_with`] scores it alone, and calls `f` with each score in order.
+///
+/// The text is tokenized once for all of them when that is the same as tokenizing each
+/// sentence alone: when it is ASCII (so [`prepare`] changes nothing but the ends), the
+/// lexicon maps no ASCII character to an emoji description, and white space (or the
+/// text's end) surrounds every sentence, so no token crosses one's edge. Otherwise each
+/// sentence is scored alone.
+pub fn sentence_polarities(
+    text: &str,
+    sentences: impl Iterator<Item = (usize, usize)> + Clone,
+    lexicon: &Lexicon,
+    options: Options,
+    mut f: impl FnMut(Polarity),
+) {
+    let done = text.is_ascii()
+        && !lexicon.has_ascii_emoji()
+        && with_scratch(|scratch| scratch.sentences(text, sentences.clone(), lexicon, options, &mut f));
+    if !done {
+        for (start, end) in sentences {
+            f(polarity_with(&text[start..end], lexicon, options));
+        }
+    }
+}
+
+/// True when the processor runs the x86-64-v3 builds of the scorer (checked once): AVX2,
+/// BMI1/2, LZCNT and POPCNT, which every x86-64 server and desktop processor of the last
+/// decade has.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn has_v3() -> bool {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static V3: AtomicU8 = AtomicU8::new(0);
+    match V3.load(Ordering::Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            let yes = std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("bmi1")
+                && std::arch::is_x86_feature_detected!("bmi2")
+                && std::arch::is_x86_feature_detected!("lzcnt")
+                && std::arch::is_x86_feature_detected!("popcnt");
+            V3.store(1 + u8::from(yes), Ordering::Relaxed);
+            yes
+        }
+    }
 }
 
 /// The per-word valences of a prepared text, after the "but" shift (VADER's `sentiments`
 /// list, one value per word).
 pub fn valences(prepared: &str, lexicon: &Lexicon, options: Options) -> Vec<f64> {
     with_scratch(|scratch| {
-        scratch.valences(prepared, lexicon, options);
+        scratch.tokenize(prepared, lexicon, false);
+        scratch.valences(0..scratch.words.len(), options);
         scratch.sentiments.clone()
     })
 }
@@ -123,6 +178,7 @@ thread_local! {
 }
 
 /// Runs `f` with this thread's buffers (fresh ones in the impossible case of re-entry).
+#[inline]
 fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => {
@@ -139,21 +195,29 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 struct Scratch {
     /// What the rules need to know about each word.
     words: Vec<Word>,
-    /// VADER's `sentiments`: one valence per word.
+    /// The byte where each word starts (filled only for [`sentence_polarities`]).
+    starts: Vec<u32>,
+    /// VADER's `sentiments`: one valence per word of the sentence being scored.
     sentiments: Vec<f64>,
-    /// Positions of the lexicon words: the only ones whose valence can be non-zero.
+    /// Positions of the lexicon words in the sentence (the first `scored_len`): the only
+    /// ones whose valence can be non-zero. Never shorter than the sentence.
     scored: Vec<u32>,
+    scored_len: usize,
     /// The lowercase form of the current non-ASCII word.
     lower: String,
     /// The text's tokens.
     scanner: Scanner,
 }
 
-/// One word of the sentence, as the rules see it (16 bytes).
+/// One word of the text, as the rules see it.
 #[derive(Debug, Clone, Copy, Default)]
 struct Word {
     /// The lexicon valence, meaningful when `in_lexicon`.
     valence: f64,
+    /// The word's lexicon key ([`Lexicon::key`]) until it is looked up, then [`RESOLVED`].
+    key: [u64; 2],
+    /// The table slot of `key` ([`Lexicon::prefetch_key`]) until it is looked up.
+    slot: u32,
     /// The word has a lexicon valence.
     in_lexicon: bool,
     /// Booster sign: +1 boosts, -1 dampens, 0 neither.
@@ -171,6 +235,8 @@ impl Word {
     fn new(facts: Facts, upper: bool, nt: bool) -> Self {
         Self {
             valence: facts.valence,
+            key: RESOLVED,
+            slot: 0,
             in_lexicon: facts.has_valence,
             booster: facts.booster,
             tag: facts.tag,
@@ -178,28 +244,198 @@ impl Word {
             negated: facts.negation || nt,
         }
     }
+
+    /// A word to be looked up by `key`, in table slot `slot`, later.
+    #[inline]
+    fn pending(key: [u64; 2], slot: u32, upper: bool, nt: bool) -> Self {
+        Self { key, slot, upper, negated: nt, ..Self::default() }
+    }
 }
 
 /// Buffers larger than this (a very long text) are given back after use.
 const KEEP_WORDS: usize = 1 << 16;
 
+/// The scorer's entry points on the thread's buffers, each compiled twice: for any
+/// processor, and for x86-64-v3 ones (chosen at run time, see [`has_v3`]). The source is
+/// the same (the `_any` method, inlined into both); with the newer instructions the
+/// compiler shortens the bit and mask operations that dominate the tokenizer. They are
+/// integer instructions and FMA is not enabled, so every score is the same bit for bit.
 impl Scratch {
+    /// [`polarity_with`] of a prepared text.
+    fn polarity(&mut self, text: &str, lexicon: &Lexicon, options: Options) -> Polarity {
+        #[cfg(target_arch = "x86_64")]
+        if has_v3() {
+            // SAFETY: the processor has every feature `polarity_v3` enables (just checked).
+            return unsafe { self.polarity_v3(text, lexicon, options) };
+        }
+        self.polarity_any(text, lexicon, options)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
+    fn polarity_v3(&mut self, text: &str, lexicon: &Lexicon, options: Options) -> Polarity {
+        self.polarity_any(text, lexicon, options)
+    }
+
+    #[inline(always)]
+    fn polarity_any(&mut self, text: &str, lexicon: &Lexicon, options: Options) -> Polarity {
+        self.tokenize(text, lexicon, false);
+        let (exclamations, questions) = self.scanner.punctuation();
+        self.score(0..self.words.len(), exclamations, questions, options)
+    }
+
+    /// [`sentence_polarities`] of an ASCII text; false (and nothing scored) when some
+    /// sentence is not surrounded by white space.
+    fn sentences(
+        &mut self,
+        text: &str,
+        sentences: impl Iterator<Item = (usize, usize)> + Clone,
+        lexicon: &Lexicon,
+        options: Options,
+        f: &mut impl FnMut(Polarity),
+    ) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        if has_v3() {
+            // SAFETY: the processor has every feature `sentences_v3` enables (just checked).
+            return unsafe { self.sentences_v3(text, sentences, lexicon, options, f) };
+        }
+        self.sentences_any(text, sentences, lexicon, options, f)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
+    fn sentences_v3(
+        &mut self,
+        text: &str,
+        sentences: impl Iterator<Item = (usize, usize)> + Clone,
+        lexicon: &Lexicon,
+        options: Options,
+        f: &mut impl FnMut(Polarity),
+    ) -> bool {
+        self.sentences_any(text, sentences, lexicon, options, f)
+    }
+
+    #[inline(always)]
+    fn sentences_any(
+        &mut self,
+        text: &str,
+        sentences: impl Iterator<Item = (usize, usize)> + Clone,
+        lexicon: &Lexicon,
+        options: Options,
+        f: &mut impl FnMut(Polarity),
+    ) -> bool {
+        self.scanner.scan(text);
+        let separated = sentences.clone().all(|(start, end)| {
+            start <= end
+                && end <= text.len()
+                && (start == 0 || self.scanner.is_space(start - 1))
+                && self.scanner.is_space(end)
+        });
+        if !separated {
+            return false;
+        }
+        self.tokenize_scanned(text, lexicon, true);
+        let mut word = 0;
+        for (start, end) in sentences {
+            // The words that start in the sentence (tokens between sentences belong to none).
+            while word < self.starts.len() && (self.starts[word] as usize) < start {
+                word += 1;
+            }
+            let first = word;
+            while word < self.starts.len() && (self.starts[word] as usize) < end {
+                word += 1;
+            }
+            let (exclamations, questions) = self.scanner.punctuation_in(start, end);
+            f(self.score(first..word, exclamations, questions, options));
+        }
+        true
+    }
+
     fn shrink(&mut self) {
         if self.words.capacity() > KEEP_WORDS {
             *self = Self::default();
         }
     }
 
-    /// Fills `sentiments` with the valences of `prepared`'s words after the "but" shift;
-    /// returns the punctuation emphasis of the text.
-    fn valences(&mut self, prepared: &str, lexicon: &Lexicon, options: Options) -> f64 {
-        let (exclamations, questions) = self.words(prepared, lexicon);
-        let words = &self.words;
+    /// VADER's `words_and_emoticons` of `text` in `words`, with what the rules need about
+    /// each word (see [`crate::scan`]); with `starts`, where each word starts.
+    #[inline(always)]
+    fn tokenize(&mut self, text: &str, lexicon: &Lexicon, starts: bool) {
+        self.scanner.scan(text);
+        self.tokenize_scanned(text, lexicon, starts);
+    }
+
+    /// [`Scratch::tokenize`] once `text` is scanned.
+    #[inline(always)]
+    fn tokenize_scanned(&mut self, text: &str, lexicon: &Lexicon, with_starts: bool) {
+        self.words.clear();
+        self.starts.clear();
+        let bytes = text.as_bytes();
+        let (scanner, words, starts, lower) =
+            (&self.scanner, &mut self.words, &mut self.starts, &mut self.lower);
+        // First every word and its lexicon key, then every lookup: the lookups do not wait
+        // for each other (nor for the tokenizer), so the processor overlaps their reads.
+        scanner.tokens(
+            text,
+            #[inline(always)]
+            |t| {
+                if with_starts {
+                    starts.push(t.start as u32);
+                }
+                if t.ascii
+                    && let Some(key) = scanner.lowercase_words(t.start, t.end)
+                {
+                    // Stripped punctuation has no case: the token's case flags are the word's.
+                    let upper = t.has_upper && !t.has_lower;
+                    let nt = t.apostrophe && contains_nt(&bytes[t.start..t.end]);
+                    let key = Lexicon::key(key, t.end - t.start);
+                    let slot = lexicon.prefetch_key(key);
+                    words.push(Word::pending(key, slot, upper, nt));
+                    return;
+                }
+                words.push(slow_word(text, t, lexicon, lower));
+            },
+        );
+        for word in words.iter_mut() {
+            if word.key != RESOLVED {
+                *word = Word::new(lexicon.facts_in_slot(word.slot, word.key), word.upper, word.negated);
+            }
+        }
+    }
+
+    /// VADER's scores of the sentence made of `range` of the words, with the counts of "!"
+    /// and "?" in its text.
+    #[inline(always)]
+    fn score(
+        &mut self,
+        range: Range<usize>,
+        exclamations: usize,
+        questions: usize,
+        options: Options,
+    ) -> Polarity {
+        let opens_with_but =
+            self.words.get(range.start).is_some_and(|w| range.start < range.end && w.tag == BUT);
+        self.valences(range, options);
+        let sentiments = &self.sentiments;
+        let p = score_with(
+            sentiments,
+            self.scored[..self.scored_len].iter().map(|&i| sentiments[i as usize]),
+            emphasis(exclamations, questions),
+        );
+        Polarity { opens_with_but, ..p }
+    }
+
+    /// Fills `sentiments` with the valences of the sentence made of `range` of the words,
+    /// after the "but" shift, and `scored` with its lexicon words.
+    #[inline(always)]
+    fn valences(&mut self, range: Range<usize>, options: Options) {
+        let words = &self.words[range];
         // One pass for the ALL-CAPS count, the first "but" and the lexicon words (the only
         // ones that can score), without a branch per word.
         let (mut caps, mut but) = (0, usize::MAX);
-        self.scored.clear();
-        self.scored.resize(words.len(), 0);
+        if self.scored.len() < words.len() {
+            self.scored.resize(words.len(), 0);
+        }
         let mut n = 0;
         for (i, w) in words.iter().enumerate() {
             caps += usize::from(w.upper);
@@ -207,11 +443,11 @@ impl Scratch {
             self.scored[n] = i as u32;
             n += usize::from(w.in_lexicon);
         }
-        self.scored.truncate(n);
+        self.scored_len = n;
         let sentence = Sentence { words, cap_diff: caps > 0 && caps < words.len() };
         self.sentiments.clear();
         self.sentiments.resize(words.len(), 0.0);
-        for &i in &self.scored {
+        for &i in &self.scored[..n] {
             let (i, w) = (i as usize, &words[i as usize]);
             // Boosters and "kind of" score 0 themselves.
             let is_modifier =
@@ -227,39 +463,27 @@ impl Scratch {
                 but_shift_like_vader(but, &mut self.sentiments);
             }
         }
-        emphasis(exclamations, questions)
-    }
-
-    /// VADER's `words_and_emoticons` with what the rules need about each word (see
-    /// [`crate::scan`]); returns the counts of "!" and "?" in the text.
-    fn words(&mut self, prepared: &str, lexicon: &Lexicon) -> (usize, usize) {
-        self.words.clear();
-        self.scanner.scan(prepared);
-        let bytes = prepared.as_bytes();
-        let mut at = 0;
-        while let Some((t, next)) = self.scanner.next(prepared, at) {
-            at = next;
-            self.words.push(if t.ascii {
-                // Stripped punctuation has no case: the token's case flags are the word's.
-                let upper = t.has_upper && !t.has_lower;
-                let nt = t.apostrophe && contains_nt(&bytes[t.start..t.end]);
-                Word::new(lexicon.facts_ascii(bytes, t.start, t.end, &mut self.lower), upper, nt)
-            } else {
-                let word = &prepared[t.start..t.end];
-                self.lower.clear();
-                self.lower.extend(word.chars().flat_map(char::to_lowercase));
-                Word::new(lexicon.facts(&self.lower), is_upper(word), self.lower.contains("n't"))
-            });
-        }
-        self.scanner.punctuation()
     }
 }
 
-/// The lowercase ASCII word contains "n't".
-#[inline]
-fn contains_nt(word: &[u8]) -> bool {
-    word.windows(3).any(|w| w[0] | 0x20 == b'n' && w[1] == b'\'' && w[2] | 0x20 == b't')
+/// The [`Word`] of a token longer than a lexicon key or not ASCII, looked up at once.
+#[cold]
+#[inline(never)]
+fn slow_word(text: &str, t: Token, lexicon: &Lexicon, lower: &mut String) -> Word {
+    let word = &text[t.start..t.end];
+    if t.ascii {
+        let upper = t.has_upper && !t.has_lower;
+        let nt = t.apostrophe && contains_nt(word.as_bytes());
+        return Word::new(lexicon.facts_ascii(text.as_bytes(), t.start, t.end, lower), upper, nt);
+    }
+    lower.clear();
+    lower.extend(word.chars().flat_map(char::to_lowercase));
+    Word::new(lexicon.facts(lower), is_upper(word), lower.contains("n't"))
 }
+
+/// The key of a word whose facts were found while tokenizing (no key is this: its length
+/// byte is 0xff).
+const RESOLVED: [u64; 2] = [u64::MAX; 2];
 
 const NO: u8 = tag("no");
 const OR: u8 = tag("or");
@@ -391,6 +615,11 @@ impl Sentence<'_> {
 
     /// VADER's `_special_idioms_check` (only called with `i >= 3`).
     fn idioms(&self, mut valence: f64, i: usize) -> f64 {
+        // Every window below starts at one of the words i-3..=i: when none of them can
+        // start a phrase, nothing matches (most words are no rule word at all).
+        if self.words[i - 3..=i].iter().all(|w| PHRASE_STARTS >> w.tag & 1 == 0) {
+            return valence;
+        }
         let n = self.words.len();
         let windows: [&[usize]; 5] =
             [&[i - 1, i], &[i - 2, i - 1, i], &[i - 2, i - 1], &[i - 3, i - 2, i - 1], &[i - 3, i - 2]];
@@ -501,6 +730,7 @@ pub fn score(sentiments: &[f64], text: &str) -> Polarity {
 /// `candidates` are the values that can be non-zero, in order (all of `sentiments`, or
 /// those of the lexicon words: every other value is ±0, and a zero adds nothing to the
 /// positive and negative sums and counts as neutral).
+#[inline(always)]
 fn score_with(sentiments: &[f64], candidates: impl Iterator<Item = f64>, emphasis: f64) -> Polarity {
     if sentiments.is_empty() {
         return Polarity::default();
@@ -541,6 +771,7 @@ fn score_with(sentiments: &[f64], candidates: impl Iterator<Item = f64>, emphasi
         sum,
         positive,
         negative,
+        opens_with_but: false,
     }
 }
 
