@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use crate::gazetteer::Gazetteer;
 use crate::recognise::Mention;
 use crate::result::EntityType;
-use crate::similar::{edit_distance, similar};
+use crate::similar::{similar, within_one_edit};
 
 /// One entity before output: its mentions are indices into the mention list.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,7 +129,7 @@ fn same_name(a: &[String], b: &[String]) -> bool {
     a[..a.len() - 1] == b[..b.len() - 1]
         && la.chars().count() >= 4
         && lb.chars().count() >= 4
-        && edit_distance(la, lb, 1) <= 1
+        && within_one_edit(la, lb)
 }
 
 fn finish(d: Draft, mentions: &[Mention]) -> Entity {

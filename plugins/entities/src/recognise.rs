@@ -63,14 +63,13 @@ pub fn recognise(
     let toks = sentence_tokens(text, sentences);
     let raw: Vec<Vec<&str>> = toks.iter().map(|s| s.iter().map(|t| t.text(text)).collect()).collect();
     // Title-case headlines go to the tagger truecased.
-    let headline: Vec<bool> = raw
-        .iter()
-        .zip(sentences)
-        .map(|(words, span)| is_headline(words, span.slice_of(text), title))
-        .collect();
+    let headline: Vec<bool> =
+        raw.iter().zip(sentences).map(|(words, span)| is_headline(words, text, span, title)).collect();
     let mut named_mid = std::collections::HashSet::new();
-    for (words, _) in raw.iter().zip(&headline).filter(|(_, h)| !**h) {
-        named_mid.extend(words.iter().skip(1).filter(|w| capitalised(w)).map(|w| fold(w)));
+    if headline.contains(&true) {
+        for (words, _) in raw.iter().zip(&headline).filter(|(_, h)| !**h) {
+            named_mid.extend(words.iter().skip(1).filter(|w| capitalised(w)).map(|w| fold(w)));
+        }
     }
     let truecased: Vec<Option<Vec<String>>> = raw
         .iter()
@@ -114,16 +113,24 @@ impl SliceOf for Span {
 }
 
 /// A title-case line without closing punctuation, or the host's headline in title case:
-/// its capitals say nothing about names.
-fn is_headline(words: &[&str], sentence: &str, title: Option<&str>) -> bool {
-    let long: Vec<&&str> =
-        words.iter().filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic)).collect();
-    let caps = long.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
-    let title_case = long.len() >= 3 && caps * 10 >= long.len() * 7;
-    let sentence = sentence.trim();
+/// its capitals say nothing about names. `span` is the sentence's code-point span of `text`,
+/// sliced only for title-case sentences.
+fn is_headline(words: &[&str], text: &str, span: &Span, title: Option<&str>) -> bool {
+    let (mut long, mut caps) = (0, 0);
+    for w in words {
+        if w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) {
+            long += 1;
+            caps += usize::from(capitalised(w));
+        }
+    }
+    let title_case = long >= 3 && caps * 10 >= long * 7;
+    if !title_case {
+        return false;
+    }
+    let sentence = span.slice_of(text).trim();
     let is_title = title.is_some_and(|t| !sentence.is_empty() && t.trim() == sentence);
     let unpunctuated = !sentence.ends_with(['.', '!', '?', '"', '”', '\'', '’', ')', ':', ';']);
-    title_case && (is_title || unpunctuated)
+    is_title || unpunctuated
 }
 
 /// A headline word as it would be written mid-sentence: kept when the article writes it

@@ -34,9 +34,26 @@ pub const MIN_FUZZY_LEN: usize = 6;
 /// and one edit apart.
 pub fn similar(a: &str, b: &str) -> bool {
     a == b
-        || (a.chars().count() >= MIN_FUZZY_LEN
-            && b.chars().count() >= MIN_FUZZY_LEN
-            && edit_distance(a, b, 1) <= 1)
+        || (a.chars().count() >= MIN_FUZZY_LEN && b.chars().count() >= MIN_FUZZY_LEN && within_one_edit(a, b))
+}
+
+/// `edit_distance(a, b, 1) <= 1`, without allocating: after the common prefix, the rest
+/// of both must be equal once one char is substituted, or dropped from the longer one.
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (a.chars(), b.chars());
+    loop {
+        let (rx, ry) = (x.clone(), y.clone());
+        match (x.next(), y.next()) {
+            (Some(p), Some(q)) if p == q => continue,
+            (None, None) => return true,
+            // First difference: substitute, insert or delete one char; the rest must match.
+            (p, q) => {
+                return (p.is_some() && q.is_some() && x.clone().eq(y.clone()))
+                    || (p.is_some() && x.eq(ry))
+                    || (q.is_some() && rx.eq(y));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -49,6 +66,30 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting", 5), 3);
         assert_eq!(edit_distance("kitten", "sitting", 1), 2);
         assert_eq!(edit_distance("", "abc", 5), 3);
+    }
+
+    #[test]
+    fn one_edit_check_agrees_with_the_distance() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "abcd",
+            "zelensky",
+            "zelenskyy",
+            "zelenskiy",
+            "zelensk",
+            "éa",
+            "ea",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(within_one_edit(a, b), edit_distance(a, b, 1) <= 1, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

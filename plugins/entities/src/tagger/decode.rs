@@ -69,46 +69,86 @@ pub fn spans(tags: &[u8]) -> Vec<(usize, usize, EntityType)> {
 /// `transitions[f][t]` scores `t` after `f`, with row `TAGS` for the sentence start.
 /// Ties go to the lower tag index, so the result is deterministic.
 pub fn viterbi(emissions: &[f32], transitions: &[[f32; TAGS]; TAGS + 1], out: &mut Vec<u8>) {
-    let n = emissions.len() / TAGS;
-    out.clear();
-    if n == 0 {
-        return;
-    }
-    let mut back = vec![0u8; n * TAGS];
-    let mut score = [f32::NEG_INFINITY; TAGS];
-    for t in 0..TAGS {
-        if allowed(None, t as u8) {
-            score[t] = transitions[TAGS][t] + emissions[t];
-        }
-    }
-    for i in 1..n {
-        let mut next = [f32::NEG_INFINITY; TAGS];
+    Viterbi::new(transitions).decode(emissions, &mut Vec::new(), out);
+}
+
+/// [`viterbi`] with its transition scores prepared once: disallowed transitions (the BIO
+/// constraint) score −∞, so decoding needs no BIO check per tag pair and gives exactly
+/// [`viterbi`]'s answer (same `f32` sums in the same order, same tie-breaking).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Viterbi {
+    /// Sentence-start scores, −∞ where not allowed.
+    start: [f32; TAGS],
+    /// `trans[f][t]`, −∞ where `t` may not follow `f`.
+    trans: [[f32; TAGS]; TAGS],
+}
+
+impl Viterbi {
+    /// Prepares `transitions` (row `TAGS`: the sentence start).
+    #[must_use]
+    pub fn new(transitions: &[[f32; TAGS]; TAGS + 1]) -> Self {
+        let mut start = [f32::NEG_INFINITY; TAGS];
+        let mut trans = [[f32::NEG_INFINITY; TAGS]; TAGS];
         for t in 0..TAGS {
-            let (mut best, mut arg) = (f32::NEG_INFINITY, 0u8);
+            if allowed(None, t as u8) {
+                start[t] = transitions[TAGS][t];
+            }
             for f in 0..TAGS {
-                if score[f] == f32::NEG_INFINITY || !allowed(Some(f as u8), t as u8) {
-                    continue;
-                }
-                let s = score[f] + transitions[f][t];
-                if s > best {
-                    (best, arg) = (s, f as u8);
+                if allowed(Some(f as u8), t as u8) {
+                    trans[f][t] = transitions[f][t];
                 }
             }
-            next[t] = best + emissions[i * TAGS + t];
-            back[i * TAGS + t] = arg;
         }
-        score = next;
+        Self { start, trans }
     }
-    let mut last = 0u8;
-    for t in 1..TAGS {
-        if score[t] > score[usize::from(last)] {
-            last = t as u8;
+
+    /// Best tags for the tokens of `emissions` (as in [`viterbi`]); `back` is scratch.
+    pub fn decode(&self, emissions: &[f32], back: &mut Vec<[u8; TAGS]>, out: &mut Vec<u8>) {
+        let n = emissions.len() / TAGS;
+        out.clear();
+        if n == 0 {
+            return;
         }
-    }
-    out.resize(n, 0);
-    out[n - 1] = last;
-    for i in (1..n).rev() {
-        out[i - 1] = back[i * TAGS + usize::from(out[i])];
+        back.clear();
+        back.resize(n, [0; TAGS]);
+        let mut score = [f32::NEG_INFINITY; TAGS];
+        for t in 0..TAGS {
+            // −∞ + a finite emission stays −∞, as when the tag is skipped.
+            score[t] = self.start[t] + emissions[t];
+        }
+        for (em, back) in emissions.chunks_exact(TAGS).zip(back.iter_mut()).skip(1) {
+            // For each tag, the best previous tag; a previous score of −∞ (or a disallowed
+            // transition) gives −∞, which never beats the running best, like a skip.
+            let mut best = [f32::NEG_INFINITY; TAGS];
+            let mut arg = [0u8; TAGS];
+            for (f, (&sf, row)) in score.iter().zip(&self.trans).enumerate() {
+                if sf == f32::NEG_INFINITY {
+                    continue;
+                }
+                for t in 0..TAGS {
+                    let s = sf + row[t];
+                    if s > best[t] {
+                        best[t] = s;
+                        arg[t] = f as u8;
+                    }
+                }
+            }
+            for t in 0..TAGS {
+                score[t] = best[t] + em[t];
+            }
+            *back = arg;
+        }
+        let mut last = 0u8;
+        for t in 1..TAGS {
+            if score[t] > score[usize::from(last)] {
+                last = t as u8;
+            }
+        }
+        out.resize(n, 0);
+        out[n - 1] = last;
+        for i in (1..n).rev() {
+            out[i - 1] = back[i][usize::from(out[i])];
+        }
     }
 }
 

@@ -12,8 +12,10 @@
 //! around the token and, from [`StackInfo`], how the first stage tagged the same word
 //! elsewhere in the document.
 //!
-//! A feature is `mix(template, value)`, so templates never collide, and the same
-//! function serves training and tagging.
+//! A feature is `mix(template, value)`, so templates never collide. Training takes a
+//! sentence's features from [`extract`]; tagging makes the same ones split in two
+//! ([`word_features`], which depend on one word and so are weighed once per distinct word
+//! of a document, and [`context_features`]), plus the second stage's [`stack_features`].
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
@@ -83,6 +85,20 @@ impl DocInfo {
             }
         }
     }
+
+    /// The same as [`DocInfo::add_sentence`], from a sentence's [`Info`]s (see
+    /// [`sentence_infos`]), without looking at the words again.
+    pub fn add_infos(&mut self, infos: &[Info]) {
+        for (i, t) in infos.iter().enumerate() {
+            if t.cap {
+                if i > 0 && !t.all_caps {
+                    self.caps_mid.insert(t.lower);
+                }
+            } else if t.first_lower {
+                self.lower_seen.insert(t.lower);
+            }
+        }
+    }
 }
 
 /// What the first stage predicted over a whole document, for the second (stacked)
@@ -99,6 +115,23 @@ pub struct StackInfo {
 }
 
 impl StackInfo {
+    /// The same as [`StackInfo::add_sentence`], from a sentence's [`Info`]s (see
+    /// [`sentence_infos`]), without looking at the words again.
+    pub fn add_infos(&mut self, infos: &[Info], tags: &[u8]) {
+        for (t, &tag) in infos.iter().zip(tags) {
+            if t.cap {
+                self.words.entry(t.lower).or_default()[usize::from(slot(tag))] += 1;
+            }
+        }
+        for (a, b, _) in spans(tags) {
+            if b - a >= 2 {
+                for t in infos[a..b].iter().filter(|t| t.cap) {
+                    self.inside.entry(t.lower).or_default()[usize::from(slot(tags[a]))] += 1;
+                }
+            }
+        }
+    }
+
     /// Adds one sentence (words and the first stage's tags).
     pub fn add_sentence(&mut self, words: &[&str], tags: &[u8]) {
         for (w, &t) in words.iter().zip(tags) {
@@ -135,9 +168,10 @@ fn is_all_caps(w: &str) -> bool {
     w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
 }
 
-/// Per-token values the templates combine.
+/// Per-token values the templates combine: a word's own ([`Info::of`], the same wherever
+/// it occurs) and its gazetteer bits in its sentence ([`finish_sentence`]).
 #[derive(Debug, Clone, Copy, Default)]
-struct Info {
+pub struct Info {
     word: u64,
     lower: u64,
     shape: u64,
@@ -146,13 +180,19 @@ struct Info {
     suffix: [u64; 4],
     /// Initial uppercase letter.
     cap: bool,
+    /// Initial lowercase letter.
+    first_lower: bool,
+    /// Has a letter.
+    alpha: bool,
+    /// Has a letter and no lowercase letter ([`is_all_caps`]).
+    all_caps: bool,
     gaz: u32,
     clusters: u32,
     /// Packed Brown path, 0 when none.
     brown: u32,
 }
 
-/// Reusable buffers for [`extract`].
+/// Reusable buffers for [`extract`] and [`sentence_infos`].
 #[derive(Debug, Default)]
 pub struct Scratch {
     info: Vec<Info>,
@@ -177,7 +217,96 @@ fn class(c: char) -> char {
     }
 }
 
+impl Info {
+    /// A word's values, without the gazetteer bits (they depend on the sentence: see
+    /// [`finish_sentence`]).
+    #[must_use]
+    pub fn of(word: &str, lex: &Lexicon) -> Self {
+        info(word, lex)
+    }
+
+    /// The gazetteer bits ([`finish_sentence`]).
+    #[must_use]
+    pub fn gaz(&self) -> u32 {
+        self.gaz
+    }
+
+    /// The same values with the gazetteer bits `gaz`.
+    #[must_use]
+    pub fn with_gaz(self, gaz: u32) -> Self {
+        Self { gaz, ..self }
+    }
+}
+
 fn info(word: &str, lex: &Lexicon) -> Info {
+    let mut t = if word.is_ascii() { ascii_word_info(word.as_bytes()) } else { word_info(word) };
+    t.clusters = lex.clusters(t.lower);
+    t.brown = lex.brown(t.lower).unwrap_or(0);
+    t
+}
+
+/// [`word_info`] for ASCII text, in one pass over the bytes: the same values (an ASCII
+/// char is its one byte; its class is decided by the ASCII tests that `char`'s Unicode
+/// ones reduce to).
+fn ascii_word_info(word: &[u8]) -> Info {
+    let (mut whole, mut lower) = (Hasher::default(), Hasher::default());
+    let (mut short, mut long, mut p) = (Hasher::default(), Hasher::default(), Hasher::default());
+    let mut prev = 0u8;
+    let mut prefix = [0; 4];
+    let (mut alpha, mut has_lower) = (false, false);
+    for (k, &b) in word.iter().enumerate() {
+        whole.byte(b);
+        lower.byte(b.to_ascii_lowercase());
+        let cl = if b.is_ascii_uppercase() {
+            alpha = true;
+            b'X'
+        } else if b.is_ascii_lowercase() {
+            (alpha, has_lower) = (true, true);
+            b'x'
+        } else if b.is_ascii_digit() {
+            b'd'
+        } else {
+            b
+        };
+        if cl != prev {
+            short.byte(cl);
+            prev = cl;
+        }
+        if k < 8 {
+            long.byte(cl);
+        }
+        if k < 4 {
+            p.byte(b);
+            prefix[k] = p.finish();
+        }
+    }
+    if word.len() > 8 {
+        long.byte(b'+');
+    }
+    let mut suffix = [0; 4];
+    let mut s = Hasher::default();
+    for (k, &b) in word.iter().rev().take(4).enumerate() {
+        s.byte(b);
+        suffix[k] = s.finish();
+    }
+    let first = word.first().copied().unwrap_or(0);
+    Info {
+        word: whole.finish(),
+        lower: lower.finish(),
+        shape: short.finish(),
+        shape_long: long.finish(),
+        prefix,
+        suffix,
+        cap: first.is_ascii_uppercase(),
+        first_lower: first.is_ascii_lowercase(),
+        alpha,
+        all_caps: alpha && !has_lower,
+        ..Info::default()
+    }
+}
+
+/// The word-level part of [`Info`] (no gazetteer bits), for any text: by chars.
+fn word_info(word: &str) -> Info {
     let mut whole = Hasher::default();
     whole.bytes(word.as_bytes());
     let (mut short, mut long) = (Hasher::default(), Hasher::default());
@@ -210,6 +339,7 @@ fn info(word: &str, lex: &Lexicon) -> Info {
         suffix[k] = s.finish();
     }
     let lower = lower_hash(word);
+    let first = word.chars().next();
     Info {
         word: whole.finish(),
         lower,
@@ -217,10 +347,13 @@ fn info(word: &str, lex: &Lexicon) -> Info {
         shape_long: long.finish(),
         prefix,
         suffix,
-        cap: word.chars().next().is_some_and(char::is_uppercase),
+        cap: first.is_some_and(char::is_uppercase),
+        first_lower: first.is_some_and(char::is_lowercase),
+        alpha: word.chars().any(char::is_alphabetic),
+        all_caps: is_all_caps(word),
         gaz: 0,
-        clusters: lex.clusters(lower),
-        brown: lex.brown(lower).unwrap_or(0),
+        clusters: 0,
+        brown: 0,
     }
 }
 
@@ -261,9 +394,40 @@ const BROWN_PREFIXES: [u32; 4] = [4, 6, 10, 20];
 const BOS: u64 = 0xB05;
 const EOS: u64 = 0xE05;
 
+/// Appends the [`Info`] of every word of one sentence to `infos`, gazetteer bits
+/// included (phrases never cross sentences), and says whether the sentence is written in
+/// capitals (a headline: [`caps_sentence`]).
+pub fn sentence_infos(words: &[&str], lex: &Lexicon, scratch: &mut Scratch, infos: &mut Vec<Info>) -> bool {
+    let first = infos.len();
+    infos.extend(words.iter().map(|w| info(w, lex)));
+    finish_sentence(&mut infos[first..], lex, scratch)
+}
+
+/// Adds the gazetteer bits to one sentence's [`Info`]s (each from [`Info::of`]) and says
+/// whether the sentence is written in capitals, as [`sentence_infos`] does.
+pub fn finish_sentence(infos: &mut [Info], lex: &Lexicon, scratch: &mut Scratch) -> bool {
+    scratch.lower.clear();
+    scratch.lower.extend(infos.iter().map(|i| i.lower));
+    lex.gazetteer_bits(&scratch.lower, &mut scratch.gaz);
+    for (t, &g) in infos.iter_mut().zip(&scratch.gaz) {
+        t.gaz = g;
+    }
+    caps_sentence(infos)
+}
+
+/// A sentence written in capitals: at least two words with letters, 80% of them with no
+/// lowercase letter.
+fn caps_sentence(infos: &[Info]) -> bool {
+    let alpha = infos.iter().filter(|t| t.alpha).count();
+    let caps = infos.iter().filter(|t| t.all_caps).count();
+    alpha >= 2 && caps * 10 >= alpha * 8
+}
+
 /// Features of every token of one sentence: token `i`'s are
 /// `out[bounds[i] as usize..bounds[i + 1] as usize]`. `stack` (second stage only) is the
-/// document's first-stage facts and this sentence's first-stage tags.
+/// document's first-stage facts and this sentence's first-stage tags. Training uses this;
+/// tagging calls [`base_features`] and [`stack_features`] directly, which give the same
+/// features in the same order.
 pub fn extract(
     words: &[&str],
     lex: &Lexicon,
@@ -275,37 +439,104 @@ pub fn extract(
 ) {
     out.clear();
     bounds.clear();
-    scratch.info.clear();
-    scratch.info.extend(words.iter().map(|w| info(w, lex)));
-    scratch.lower.clear();
-    scratch.lower.extend(scratch.info.iter().map(|i| i.lower));
-    lex.gazetteer_bits(&scratch.lower, &mut scratch.gaz);
-    for (i, g) in scratch.gaz.iter().enumerate() {
-        scratch.info[i].gaz = *g;
+    let mut info = std::mem::take(&mut scratch.info);
+    info.clear();
+    let caps_sentence = sentence_infos(words, lex, scratch, &mut info);
+    for i in 0..info.len() {
+        bounds.push(out.len() as u32);
+        let mut f = |h: u64| out.push(h);
+        base_features(&info, i, caps_sentence, doc, &mut f);
+        if let Some((st, s1)) = stack {
+            stack_features(&info, i, caps_sentence, st, s1, &mut f);
+        }
     }
-    let alpha = words.iter().filter(|w| w.chars().any(char::is_alphabetic)).count();
-    let caps = words.iter().filter(|w| is_all_caps(w)).count();
-    let caps_sentence = alpha >= 2 && caps * 10 >= alpha * 8;
+    bounds.push(out.len() as u32);
+    scratch.info = info;
+}
 
-    let info = &scratch.info;
-    let at = |i: usize, d: isize| -> Option<&Info> {
+/// The features of token `i` of a sentence (`info`, from [`sentence_infos`]) that both
+/// stages use, each passed to `out` as it is made.
+#[inline]
+pub fn base_features(info: &[Info], i: usize, caps_sentence: bool, doc: &DocInfo, out: &mut impl FnMut(u64)) {
+    let at = |d: isize| -> Option<&Info> {
         let j = i as isize + d;
         if j < 0 { None } else { info.get(j as usize) }
     };
-    let lower_at = |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |t| t.lower);
-    let shape_at = |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |t| t.shape);
+    let lower_at = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |t| t.lower);
+    let shape_at = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |t| t.shape);
+    let t = &info[i];
+    let mut f = |template: u64, value: u64| out(mix(template, value));
+    f(BIAS, 0);
+    f(WORD, t.word);
+    for d in -2..=2isize {
+        f(LOWER + (d + 2) as u64, lower_at(d));
+    }
+    for d in -1..=1isize {
+        f(SHAPE + (d + 1) as u64, shape_at(d));
+    }
+    f(SHAPE_LONG, t.shape_long);
+    for k in 0..4 {
+        if t.prefix[k] != 0 {
+            f(PREFIX + k as u64, t.prefix[k]);
+        }
+        if t.suffix[k] != 0 {
+            f(SUFFIX + k as u64, t.suffix[k]);
+        }
+    }
+    f(BIGRAM_LEFT, mix(lower_at(-1), t.lower));
+    f(BIGRAM_RIGHT, mix(t.lower, lower_at(1)));
+    f(SHAPE_TRIGRAM, mix(mix(shape_at(-1), t.shape), shape_at(1)));
+    f(LEFT_WORD_SHAPE, mix(lower_at(-1), t.shape));
+    f(SHAPE_RIGHT_WORD, mix(t.shape, lower_at(1)));
+    if i == 0 {
+        f(FIRST_SHAPE, t.shape);
+    }
+    if caps_sentence {
+        f(CAPS_SENTENCE_LOWER, t.lower);
+    }
+    for d in -1..=1isize {
+        let Some(o) = at(d) else { continue };
+        let mut bits = o.gaz & ((1 << (2 * LISTS.len())) - 1);
+        while bits != 0 {
+            let bit = u64::from(bits.trailing_zeros());
+            bits &= bits - 1;
+            f(GAZ + (d + 1) as u64, bit);
+            if d == 0 {
+                f(GAZ_SHAPE, mix(bit, t.shape));
+            }
+        }
+        brown_cluster_features(o, d, &mut f);
+    }
+    if t.cap {
+        let flags =
+            u64::from(doc.caps_mid.contains(&t.lower)) | u64::from(doc.lower_seen.contains(&t.lower)) << 1;
+        f(DOC, flags);
+        if i == 0 || caps_sentence {
+            f(DOC_FIRST, flags);
+        }
+    }
+}
 
-    for (i, t) in info.iter().enumerate() {
-        bounds.push(out.len() as u32);
-        let mut f = |template: u64, value: u64| out.push(mix(template, value));
-        f(BIAS, 0);
+/// The offsets of the neighbours whose word alone decides some of a token's features.
+pub const WORD_ROLES: [isize; 5] = [-2, -1, 0, 1, 2];
+
+/// The part of [`base_features`] that depends only on the word at offset `d`
+/// ([`WORD_ROLES`]) from the token, `t` being that word's [`Info`]: its lowercase form and
+/// short shape; for `d` in −1..=1 its Brown path prefixes and clusters; for `d = 0` the
+/// word, long shape, prefixes and suffixes. The same word gives the same features in every
+/// place, so the tagger sums their weights once per distinct word of a document. With
+/// [`context_features`] these are exactly [`base_features`] (in another order).
+#[inline]
+pub fn word_features(t: &Info, d: isize, out: &mut impl FnMut(u64)) {
+    let mut f = |template: u64, value: u64| out(mix(template, value));
+    if d == 0 {
         f(WORD, t.word);
-        for d in -2..=2isize {
-            f(LOWER + (d + 2) as u64, lower_at(i, d));
-        }
-        for d in -1..=1isize {
-            f(SHAPE + (d + 1) as u64, shape_at(i, d));
-        }
+    }
+    f(LOWER + (d + 2) as u64, t.lower);
+    if (-1..=1).contains(&d) {
+        f(SHAPE + (d + 1) as u64, t.shape);
+    }
+    if d == 0 {
         f(SHAPE_LONG, t.shape_long);
         for k in 0..4 {
             if t.prefix[k] != 0 {
@@ -315,95 +546,148 @@ pub fn extract(
                 f(SUFFIX + k as u64, t.suffix[k]);
             }
         }
-        f(BIGRAM_LEFT, mix(lower_at(i, -1), t.lower));
-        f(BIGRAM_RIGHT, mix(t.lower, lower_at(i, 1)));
-        f(SHAPE_TRIGRAM, mix(mix(shape_at(i, -1), t.shape), shape_at(i, 1)));
-        f(LEFT_WORD_SHAPE, mix(lower_at(i, -1), t.shape));
-        f(SHAPE_RIGHT_WORD, mix(t.shape, lower_at(i, 1)));
-        if i == 0 {
-            f(FIRST_SHAPE, t.shape);
+    }
+    if (-1..=1).contains(&d) {
+        brown_cluster_features(t, d, &mut f);
+    }
+}
+
+/// The Brown path prefixes and cluster ids of the word at offset `d` (−1..=1).
+#[inline]
+fn brown_cluster_features(o: &Info, d: isize, f: &mut impl FnMut(u64, u64)) {
+    if o.brown != 0 {
+        let len = o.brown >> BROWN_BITS;
+        let path = o.brown & ((1 << BROWN_BITS) - 1);
+        for (k, &p) in BROWN_PREFIXES.iter().enumerate() {
+            let p = p.min(len);
+            f(BROWN + 4 * (d + 1) as u64 + k as u64, u64::from(((path >> (len - p)) << 5) | p));
         }
-        if caps_sentence {
-            f(CAPS_SENTENCE_LOWER, t.lower);
-        }
-        for d in -1..=1isize {
-            let Some(o) = at(i, d) else { continue };
-            for bit in 0..(2 * LISTS.len()) {
-                if o.gaz & (1 << bit) != 0 {
-                    f(GAZ + (d + 1) as u64, bit as u64);
-                    if d == 0 {
-                        f(GAZ_SHAPE, mix(bit as u64, t.shape));
-                    }
-                }
-            }
-            if o.brown != 0 {
-                let len = o.brown >> BROWN_BITS;
-                let path = o.brown & ((1 << BROWN_BITS) - 1);
-                for (k, &p) in BROWN_PREFIXES.iter().enumerate() {
-                    let p = p.min(len);
-                    f(BROWN + 4 * (d + 1) as u64 + k as u64, u64::from(((path >> (len - p)) << 5) | p));
-                }
-            }
-            if o.clusters != 0 {
-                for level in 0..3 {
-                    let id = (o.clusters >> (10 * level)) & 0x3FF;
-                    if id != 0 {
-                        f(CLUSTER + 3 * (d + 1) as u64 + level, u64::from(id));
-                    }
-                }
-            }
-        }
-        if t.cap {
-            let flags = u64::from(doc.caps_mid.contains(&t.lower))
-                | u64::from(doc.lower_seen.contains(&t.lower)) << 1;
-            f(DOC, flags);
-            if i == 0 || caps_sentence {
-                f(DOC_FIRST, flags);
-            }
-        }
-        if let Some((st, s1)) = stack {
-            let tag_at = |d: isize| {
-                let j = i as isize + d;
-                if j < 0 { 9 } else { s1.get(j as usize).map_or(10, |&t| u64::from(t)) }
-            };
-            for d in -1..=1isize {
-                f(S1_TAG + (d + 1) as u64, tag_at(d));
-            }
-            f(S1_TAG_PAIR, mix(tag_at(-1), tag_at(0)));
-            if t.cap {
-                let own = s1[i];
-                let own_slot = usize::from(slot(own));
-                if let Some(c) = st.words.get(&t.lower) {
-                    let mut c = *c;
-                    c[own_slot] = c[own_slot].saturating_sub(1);
-                    if let Some(m) = majority(&c) {
-                        f(HIST_MAJ, m);
-                        f(HIST_MAJ_OWN, mix(m, own_slot as u64));
-                        if i == 0 || caps_sentence {
-                            f(HIST_MAJ_FIRST, m);
-                        }
-                        for (k, &n) in c.iter().enumerate() {
-                            if n > 0 {
-                                f(HIST_ANY, k as u64);
-                            }
-                        }
-                    }
-                }
-                if let Some(c) = st.inside.get(&t.lower) {
-                    let mut c = *c;
-                    let in_long = own != 0 && (!is_begin(own) || s1.get(i + 1) == Some(&(own + 1)));
-                    if in_long {
-                        c[own_slot] = c[own_slot].saturating_sub(1);
-                    }
-                    if let Some(m) = majority(&c) {
-                        f(INSIDE_MAJ, m);
-                        f(INSIDE_MAJ_OWN, mix(m, own_slot as u64));
-                    }
-                }
+    }
+    if o.clusters != 0 {
+        for level in 0..3 {
+            let id = (o.clusters >> (10 * level)) & 0x3FF;
+            if id != 0 {
+                f(CLUSTER + 3 * (d + 1) as u64 + level, u64::from(id));
             }
         }
     }
-    bounds.push(out.len() as u32);
+}
+
+/// The rest of [`base_features`] besides [`word_features`]: what depends on the
+/// neighbours together (bigrams, shape trigram), on the sentence (its edges, capitals,
+/// gazetteer phrases) and on the document.
+#[inline]
+pub fn context_features(
+    info: &[Info],
+    i: usize,
+    caps_sentence: bool,
+    doc: &DocInfo,
+    out: &mut impl FnMut(u64),
+) {
+    let at = |d: isize| -> Option<&Info> {
+        let j = i as isize + d;
+        if j < 0 { None } else { info.get(j as usize) }
+    };
+    let lower_at = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |t| t.lower);
+    let shape_at = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |t| t.shape);
+    let t = &info[i];
+    let mut f = |template: u64, value: u64| out(mix(template, value));
+    f(BIAS, 0);
+    // Past the sentence's edges: the edge markers in the word templates.
+    for d in [-2isize, -1, 1, 2] {
+        if at(d).is_none() {
+            f(LOWER + (d + 2) as u64, lower_at(d));
+            if d.abs() == 1 {
+                f(SHAPE + (d + 1) as u64, shape_at(d));
+            }
+        }
+    }
+    f(BIGRAM_LEFT, mix(lower_at(-1), t.lower));
+    f(BIGRAM_RIGHT, mix(t.lower, lower_at(1)));
+    f(SHAPE_TRIGRAM, mix(mix(shape_at(-1), t.shape), shape_at(1)));
+    f(LEFT_WORD_SHAPE, mix(lower_at(-1), t.shape));
+    f(SHAPE_RIGHT_WORD, mix(t.shape, lower_at(1)));
+    if i == 0 {
+        f(FIRST_SHAPE, t.shape);
+    }
+    if caps_sentence {
+        f(CAPS_SENTENCE_LOWER, t.lower);
+    }
+    for d in -1..=1isize {
+        let Some(o) = at(d) else { continue };
+        let mut bits = o.gaz & ((1 << (2 * LISTS.len())) - 1);
+        while bits != 0 {
+            let bit = u64::from(bits.trailing_zeros());
+            bits &= bits - 1;
+            f(GAZ + (d + 1) as u64, bit);
+            if d == 0 {
+                f(GAZ_SHAPE, mix(bit, t.shape));
+            }
+        }
+    }
+    if t.cap {
+        let flags =
+            u64::from(doc.caps_mid.contains(&t.lower)) | u64::from(doc.lower_seen.contains(&t.lower)) << 1;
+        f(DOC, flags);
+        if i == 0 || caps_sentence {
+            f(DOC_FIRST, flags);
+        }
+    }
+}
+
+/// The second (stacked) stage's own features of token `i`: the first stage's tags
+/// around it (`s1`: this sentence's) and how the first stage tagged the same word
+/// elsewhere in the document (`st`). Passed to `out` after [`base_features`].
+#[inline]
+pub fn stack_features(
+    info: &[Info],
+    i: usize,
+    caps_sentence: bool,
+    st: &StackInfo,
+    s1: &[u8],
+    out: &mut impl FnMut(u64),
+) {
+    let t = &info[i];
+    let mut f = |template: u64, value: u64| out(mix(template, value));
+    let tag_at = |d: isize| {
+        let j = i as isize + d;
+        if j < 0 { 9 } else { s1.get(j as usize).map_or(10, |&t| u64::from(t)) }
+    };
+    for d in -1..=1isize {
+        f(S1_TAG + (d + 1) as u64, tag_at(d));
+    }
+    f(S1_TAG_PAIR, mix(tag_at(-1), tag_at(0)));
+    if t.cap {
+        let own = s1[i];
+        let own_slot = usize::from(slot(own));
+        if let Some(c) = st.words.get(&t.lower) {
+            let mut c = *c;
+            c[own_slot] = c[own_slot].saturating_sub(1);
+            if let Some(m) = majority(&c) {
+                f(HIST_MAJ, m);
+                f(HIST_MAJ_OWN, mix(m, own_slot as u64));
+                if i == 0 || caps_sentence {
+                    f(HIST_MAJ_FIRST, m);
+                }
+                for (k, &n) in c.iter().enumerate() {
+                    if n > 0 {
+                        f(HIST_ANY, k as u64);
+                    }
+                }
+            }
+        }
+        if let Some(c) = st.inside.get(&t.lower) {
+            let mut c = *c;
+            let in_long = own != 0 && (!is_begin(own) || s1.get(i + 1) == Some(&(own + 1)));
+            if in_long {
+                c[own_slot] = c[own_slot].saturating_sub(1);
+            }
+            if let Some(m) = majority(&c) {
+                f(INSIDE_MAJ, m);
+                f(INSIDE_MAJ_OWN, mix(m, own_slot as u64));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -425,6 +709,85 @@ mod tests {
         assert_eq!(lower_hash("’s"), lower_hash("'s"));
         assert_eq!(lower_hash("“"), lower_hash("\""));
         assert_ne!(lower_hash("us"), lower_hash("u.s."));
+    }
+
+    #[test]
+    fn word_and_context_features_are_the_base_features() {
+        let tagger = crate::tagger::Tagger::builtin().unwrap();
+        let lex = &tagger.model().lexicon;
+        let sentences: [&[&str]; 4] = [
+            &["Prime", "Minister", "Keir", "Starmer", "met", "Vladimir", "Putin", "in", "New", "York", "."],
+            &["UKRAINE", "WINS", "IN", "KYIV"],
+            &["a"],
+            &[
+                "The",
+                "U.S.",
+                "-",
+                "led",
+                "talks",
+                "on",
+                "Thursday",
+                "in",
+                "Washington",
+                "D.C.",
+                "went",
+                "well",
+            ],
+        ];
+        let mut doc = DocInfo::default();
+        for words in sentences {
+            doc.add_sentence(words);
+        }
+        for words in sentences {
+            let mut info = Vec::new();
+            let caps = sentence_infos(words, lex, &mut Scratch::default(), &mut info);
+            for i in 0..info.len() {
+                let (mut base, mut split) = (Vec::new(), Vec::new());
+                base_features(&info, i, caps, &doc, &mut |h| base.push(h));
+                context_features(&info, i, caps, &doc, &mut |h| split.push(h));
+                for d in WORD_ROLES {
+                    if let Some(t) = i.checked_add_signed(d).and_then(|j| info.get(j)) {
+                        word_features(t, d, &mut |h| split.push(h));
+                    }
+                }
+                base.sort_unstable();
+                split.sort_unstable();
+                assert_eq!(base, split, "{words:?} token {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_ascii_pass_gives_the_char_pass_values() {
+        for w in [
+            "",
+            "Putin",
+            "U.S.",
+            "1996",
+            "co-operation",
+            "MCDONALD'S",
+            "x",
+            "Weston-super-Mare",
+            "a1B2",
+            "\0",
+        ] {
+            let (a, c) = (ascii_word_info(w.as_bytes()), word_info(w));
+            let key = |t: &Info| {
+                (
+                    t.word,
+                    t.lower,
+                    t.shape,
+                    t.shape_long,
+                    t.prefix,
+                    t.suffix,
+                    t.cap,
+                    t.first_lower,
+                    t.alpha,
+                    t.all_caps,
+                )
+            };
+            assert_eq!(key(&a), key(&c), "{w:?}");
+        }
     }
 
     #[test]

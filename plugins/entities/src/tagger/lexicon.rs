@@ -37,11 +37,13 @@ pub fn pack_brown(path: &str) -> u32 {
     ((bits.len() as u32) << BROWN_BITS) | value
 }
 
+const PHRASE_SEED: u64 = 0x7068_7261_7365;
+
 /// The key of a phrase from its tokens' lowercase hashes.
 #[inline]
 #[must_use]
 pub fn phrase_key(lower_hashes: &[u64]) -> u64 {
-    lower_hashes.iter().fold(0x7068_7261_7365, |h, &w| mix(h, w))
+    lower_hashes.iter().fold(PHRASE_SEED, |h, &w| mix(h, w))
 }
 
 /// The lowercase token hashes of a gazetteer phrase, tokenised as the tagger tokenises
@@ -88,8 +90,11 @@ impl Lexicon {
         out.resize(lower.len(), 0);
         for i in 0..lower.len() {
             let longest = (self.max_len as usize).min(lower.len() - i);
+            // `phrase_key(&lower[i..i + len])`, extended one word at a time.
+            let mut key = PHRASE_SEED;
             for len in 1..=longest {
-                let Some(lists) = self.phrases.get(phrase_key(&lower[i..i + len])) else { continue };
+                key = mix(key, lower[i + len - 1]);
+                let Some(lists) = self.phrases.get(key) else { continue };
                 for k in 0..LISTS.len() {
                     if lists & (1 << k) != 0 {
                         out[i] |= 1 << (2 * k);

@@ -24,8 +24,15 @@
 //! Weights are the averaged perceptron's, quantised to i16 with one scale per stage; a
 //! feature whose quantised weights are all zero is not stored.
 
-use super::decode::{TAGS, viterbi};
-use super::features::{DocInfo, Scratch, StackInfo, extract};
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use super::decode::{TAGS, Viterbi};
+use super::features::{
+    DocInfo, Info, Scratch, StackInfo, WORD_ROLES, context_features, finish_sentence, stack_features,
+    word_features,
+};
+use super::hash::Hasher;
 use super::lexicon::Lexicon;
 use super::table::Table;
 
@@ -84,6 +91,8 @@ pub struct Stage {
     pub features: Table,
     /// Quantised emission weights, one row per stored feature.
     pub weights: Vec<[i16; TAGS]>,
+    /// The transitions prepared for decoding (derived from `transitions`).
+    viterbi: Viterbi,
 }
 
 /// A trained tagger.
@@ -95,14 +104,73 @@ pub struct Model {
     pub stages: Vec<Stage>,
 }
 
-/// Buffers reused across sentences by [`Model::tag_document`].
+/// Buffers reused by [`Model::tag_document`] (across documents too, when kept). Per
+/// token it keeps a word index, gazetteer bits and the second stage's sums (48 bytes); a
+/// sentence's [`Info`]s are put together again from them when needed.
 #[derive(Debug, Default)]
 pub struct TagScratch {
     features: Scratch,
-    hashes: Vec<u64>,
-    bounds: Vec<u32>,
+    /// The document's distinct words' [`Info`]s (no gazetteer bits).
+    types: Vec<Info>,
+    /// Each token's distinct word (index into `types`), sentence after sentence.
+    type_of: Vec<u32>,
+    /// Each token's gazetteer bits.
+    gaz: Vec<u32>,
+    /// Where each sentence's tokens start, and one past the last.
+    starts: Vec<usize>,
+    /// Per sentence: written in capitals.
+    caps: Vec<bool>,
+    /// One sentence's [`Info`]s.
+    sentence: Vec<Info>,
+    /// Per distinct word and role ([`WORD_ROLES`]): its word features' weight sums, first
+    /// stage, then second.
+    type_sums: Vec<[i32; TAGS]>,
+    type_sums2: Vec<[i32; TAGS]>,
+    /// Second-stage sums of every token's features shared with the first stage.
+    sums2: Vec<[i32; TAGS]>,
+    /// One token's feature keys.
+    keys: Vec<u64>,
     emissions: Vec<f32>,
-    sums: Vec<i32>,
+    back: Vec<[u8; TAGS]>,
+    /// Test builds: every token's emission sums as decoded, first stage then second.
+    #[cfg(test)]
+    trace: [Vec<i32>; 2],
+}
+
+/// Puts sentence `k`'s [`Info`]s together in `out` from the scratch's per-token records.
+fn sentence_infos_of(
+    types: &[Info],
+    type_of: &[u32],
+    gaz: &[u32],
+    starts: &[usize],
+    k: usize,
+    out: &mut Vec<Info>,
+) {
+    let range = starts[k]..starts[k + 1];
+    out.clear();
+    out.extend(type_of[range.clone()].iter().zip(&gaz[range]).map(|(&t, &g)| types[t as usize].with_gaz(g)));
+}
+
+/// `acc += sums`, tag by tag.
+#[inline]
+fn add_sums(acc: &mut [i32; TAGS], sums: &[i32; TAGS]) {
+    for (a, &x) in acc.iter_mut().zip(sums) {
+        *a += x;
+    }
+}
+
+/// FNV-1a ([`Hasher`]) for the per-document map of distinct words: short keys, no
+/// adversary (a slow map only costs time, never changes an answer).
+#[derive(Default)]
+struct WordHasher(Hasher);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.bytes(bytes);
+    }
 }
 
 impl Stage {
@@ -125,7 +193,8 @@ impl Stage {
                 weights.push(row);
             }
         }
-        Self { scale, transitions: transitions.map(|r| r.map(q)), features: Table::build(&entries), weights }
+        Self::assemble(scale, transitions.map(|r| r.map(q)), Table::build(&entries), weights)
+            .expect("rows built with their table")
     }
 
     fn write(&self, out: &mut Vec<u8>) {
@@ -157,29 +226,35 @@ impl Stage {
             .chunks_exact(TAGS * 2)
             .map(|c| std::array::from_fn(|k| i16::from_le_bytes([c[2 * k], c[2 * k + 1]])))
             .collect();
-        Ok(Self { scale, transitions, features, weights })
+        Self::assemble(scale, transitions, features, weights)
     }
 
-    /// Tags one sentence from its features (`s.hashes`, `s.bounds`).
-    fn tag(&self, s: &mut TagScratch, out: &mut Vec<u8>) {
-        let n = s.bounds.len().saturating_sub(1);
-        s.sums.clear();
-        s.sums.resize(n * TAGS, 0);
-        for i in 0..n {
-            let acc = &mut s.sums[i * TAGS..(i + 1) * TAGS];
-            for &h in &s.hashes[s.bounds[i] as usize..s.bounds[i + 1] as usize] {
-                if let Some(row) = self.features.get(h) {
-                    let w = &self.weights[row as usize];
-                    for t in 0..TAGS {
-                        acc[t] += i32::from(w[t]);
-                    }
+    fn assemble(
+        scale: f32,
+        transitions: [[i16; TAGS]; TAGS + 1],
+        features: Table,
+        weights: Vec<[i16; TAGS]>,
+    ) -> Result<Self, String> {
+        if let Some(row) = features.slots().iter().filter(|s| s.0 != 0).map(|s| s.1).max()
+            && row as usize >= weights.len()
+        {
+            return Err(format!("NER model feature row {row} is out of range ({} rows)", weights.len()));
+        }
+        let viterbi = Viterbi::new(&transitions.map(|r| r.map(f32::from)));
+        Ok(Self { scale, transitions, features, weights, viterbi })
+    }
+
+    /// Adds the weights of the stored features among `keys` to `acc`.
+    #[inline]
+    fn add(&self, keys: &[u64], acc: &mut [i32; TAGS]) {
+        for &h in keys {
+            if let Some(row) = self.features.get(h) {
+                let w = &self.weights[row as usize];
+                for t in 0..TAGS {
+                    acc[t] += i32::from(w[t]);
                 }
             }
         }
-        s.emissions.clear();
-        s.emissions.extend(s.sums.iter().map(|&x| x as f32));
-        let transitions = self.transitions.map(|r| r.map(f32::from));
-        viterbi(&s.emissions, &transitions, out);
     }
 }
 
@@ -247,43 +322,149 @@ impl Model {
         Ok(Self { lexicon, stages })
     }
 
-    /// Tags the first stage only: one tag index per word of each sentence (see
-    /// [`super::decode::TAG_NAMES`]).
-    #[must_use]
-    pub fn tag_first(&self, sentences: &[Vec<&str>], doc: &DocInfo, s: &mut TagScratch) -> Vec<Vec<u8>> {
-        sentences
-            .iter()
-            .map(|words| {
-                extract(words, &self.lexicon, doc, None, &mut s.features, &mut s.hashes, &mut s.bounds);
-                let mut out = Vec::new();
-                self.stages[0].tag(s, &mut out);
-                out
-            })
-            .collect()
-    }
-
     /// Tags the sentences (as word lists) of one document, with every stage: one tag
     /// index per word (see [`super::decode::TAG_NAMES`]).
+    ///
+    /// The features are those of [`super::features::extract`] (what training saw), summed
+    /// in another order, which cannot change the integer sums:
+    /// - each distinct word's [`Info`] and [`word_features`] (word, affixes, clusters, as
+    ///   the token itself or as a neighbour at each offset) are made and weighed once per
+    ///   document, for both stages at once;
+    /// - each token then adds its neighbours' word sums and weighs its
+    ///   [`context_features`], again for both stages at once;
+    /// - the second stage only adds its own [`stack_features`] to its sums.
     #[must_use]
     pub fn tag_document(&self, sentences: &[Vec<&str>], s: &mut TagScratch) -> Vec<Vec<u8>> {
+        let TagScratch {
+            features,
+            types,
+            type_of,
+            gaz,
+            starts,
+            caps,
+            sentence,
+            type_sums,
+            type_sums2,
+            sums2,
+            keys,
+            emissions,
+            back,
+            #[cfg(test)]
+            trace,
+        } = s;
+        #[cfg(test)]
+        trace.iter_mut().for_each(Vec::clear);
+        // Each distinct word's values once; each token gets its sentence's gazetteer bits.
+        let total = sentences.iter().map(Vec::len).sum();
+        let mut ids: HashMap<&str, u32, BuildHasherDefault<WordHasher>> =
+            HashMap::with_capacity_and_hasher(total, BuildHasherDefault::default());
+        types.clear();
+        types.reserve(total);
+        type_of.clear();
+        type_of.reserve(total);
+        gaz.clear();
+        gaz.reserve(total);
+        starts.clear();
+        caps.clear();
         let mut doc = DocInfo::default();
         for words in sentences {
-            doc.add_sentence(words);
+            starts.push(type_of.len());
+            sentence.clear();
+            for &w in words {
+                let id = *ids.entry(w).or_insert_with(|| {
+                    types.push(Info::of(w, &self.lexicon));
+                    (types.len() - 1) as u32
+                });
+                type_of.push(id);
+                sentence.push(types[id as usize]);
+            }
+            caps.push(finish_sentence(sentence, &self.lexicon, features));
+            gaz.extend(sentence.iter().map(Info::gaz));
+            doc.add_infos(sentence);
         }
-        let first = self.tag_first(sentences, &doc, s);
-        let Some(second) = self.stages.get(1) else { return first };
+        starts.push(type_of.len());
+
+        // The word features' weights, summed once per distinct word and role.
+        let (first, second) = (&self.stages[0], self.stages.get(1));
+        let roles = WORD_ROLES.len();
+        type_sums.clear();
+        type_sums.reserve(types.len() * roles);
+        type_sums2.clear();
+        type_sums2.reserve(if second.is_some() { types.len() * roles } else { 0 });
+        for t in types.iter() {
+            for d in WORD_ROLES {
+                keys.clear();
+                word_features(t, d, &mut |h| keys.push(h));
+                let mut acc = [0i32; TAGS];
+                first.add(keys, &mut acc);
+                type_sums.push(acc);
+                if let Some(second) = second {
+                    let mut acc = [0i32; TAGS];
+                    second.add(keys, &mut acc);
+                    type_sums2.push(acc);
+                }
+            }
+        }
+
+        // First stage, sentence by sentence: each token adds its neighbours' word sums and
+        // weighs its context features (the second stage's sums of both are kept).
+        sums2.clear();
+        sums2.reserve(if second.is_some() { total } else { 0 });
+        let mut tags = Vec::with_capacity(sentences.len());
+        for k in 0..sentences.len() {
+            sentence_infos_of(types, type_of, gaz, starts, k, sentence);
+            let base = starts[k];
+            emissions.clear();
+            for i in 0..sentence.len() {
+                let (mut acc, mut acc2) = ([0i32; TAGS], [0i32; TAGS]);
+                for (r, d) in WORD_ROLES.into_iter().enumerate() {
+                    let Some(j) = i.checked_add_signed(d).filter(|&j| j < sentence.len()) else { continue };
+                    let row = type_of[base + j] as usize * roles + r;
+                    add_sums(&mut acc, &type_sums[row]);
+                    if second.is_some() {
+                        add_sums(&mut acc2, &type_sums2[row]);
+                    }
+                }
+                keys.clear();
+                context_features(sentence, i, caps[k], &doc, &mut |h| keys.push(h));
+                first.add(keys, &mut acc);
+                emissions.extend(acc.map(|x| x as f32));
+                #[cfg(test)]
+                trace[0].extend(acc);
+                if let Some(second) = second {
+                    second.add(keys, &mut acc2);
+                    sums2.push(acc2);
+                }
+            }
+            let mut out = Vec::new();
+            first.viterbi.decode(emissions, back, &mut out);
+            tags.push(out);
+        }
+        let Some(second) = second else { return tags };
+
+        // Second stage: the first stage's tags of the whole document, then each token adds
+        // its stacking features to its kept sums.
         let mut stack = StackInfo::default();
-        for (words, tags) in sentences.iter().zip(&first) {
-            stack.add_sentence(words, tags);
+        for (k, tags) in tags.iter().enumerate() {
+            sentence_infos_of(types, type_of, gaz, starts, k, sentence);
+            stack.add_infos(sentence, tags);
         }
-        sentences
-            .iter()
-            .zip(&first)
-            .map(|(words, tags)| {
-                let st = Some((&stack, tags.as_slice()));
-                extract(words, &self.lexicon, &doc, st, &mut s.features, &mut s.hashes, &mut s.bounds);
+        tags.iter()
+            .enumerate()
+            .map(|(k, s1)| {
+                sentence_infos_of(types, type_of, gaz, starts, k, sentence);
+                emissions.clear();
+                for i in 0..sentence.len() {
+                    let mut acc = sums2[starts[k] + i];
+                    keys.clear();
+                    stack_features(sentence, i, caps[k], &stack, s1, &mut |h| keys.push(h));
+                    second.add(keys, &mut acc);
+                    emissions.extend(acc.map(|x| x as f32));
+                    #[cfg(test)]
+                    trace[1].extend(acc);
+                }
                 let mut out = Vec::new();
-                second.tag(s, &mut out);
+                second.viterbi.decode(emissions, back, &mut out);
                 out
             })
             .collect()
@@ -293,6 +474,93 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tags as training sees a document: [`extract`] per sentence, each feature looked up
+    /// in turn, [`viterbi`] on the sums; stage 2 on stage 1's tags. Returns the tags and
+    /// each stage's emission sums (`TAGS` per token).
+    fn reference(m: &Model, sentences: &[Vec<&str>]) -> (Vec<Vec<u8>>, Vec<Vec<i32>>) {
+        use crate::tagger::decode::viterbi;
+        use crate::tagger::features::extract;
+        let mut doc = DocInfo::default();
+        for words in sentences {
+            doc.add_sentence(words);
+        }
+        let (mut scratch, mut hashes, mut bounds) = (Scratch::default(), Vec::new(), Vec::new());
+        let mut sums = vec![Vec::new(); m.stages.len()];
+        let mut tag = |k: usize, words: &[&str], st: Option<(&StackInfo, &[u8])>| {
+            let stage = &m.stages[k];
+            extract(words, &m.lexicon, &doc, st, &mut scratch, &mut hashes, &mut bounds);
+            let mut emissions = Vec::new();
+            for i in 0..words.len() {
+                let mut acc = [0i32; TAGS];
+                for &h in &hashes[bounds[i] as usize..bounds[i + 1] as usize] {
+                    if let Some(row) = stage.features.get(h) {
+                        for (a, &w) in acc.iter_mut().zip(&stage.weights[row as usize]) {
+                            *a += i32::from(w);
+                        }
+                    }
+                }
+                sums[k].extend(acc);
+                emissions.extend(acc.map(|x| x as f32));
+            }
+            let mut out = Vec::new();
+            viterbi(&emissions, &stage.transitions.map(|r| r.map(f32::from)), &mut out);
+            out
+        };
+        let first: Vec<Vec<u8>> = sentences.iter().map(|w| tag(0, w, None)).collect();
+        if m.stages.len() == 1 {
+            return (first, sums);
+        }
+        let mut stack = StackInfo::default();
+        for (words, tags) in sentences.iter().zip(&first) {
+            stack.add_sentence(words, tags);
+        }
+        let second =
+            sentences.iter().zip(&first).map(|(w, t)| tag(1, w, Some((&stack, t.as_slice())))).collect();
+        (second, sums)
+    }
+
+    /// Tags `sentences` with [`Model::tag_document`] and checks its tags and emission sums
+    /// against [`reference`].
+    fn check(m: &Model, sentences: &[Vec<&str>], scratch: &mut TagScratch) -> Vec<Vec<u8>> {
+        let tags = m.tag_document(sentences, scratch);
+        let (want, sums) = reference(m, sentences);
+        assert_eq!(scratch.trace[0], sums[0], "stage 1 emission sums");
+        if m.stages.len() == 2 {
+            assert_eq!(scratch.trace[1], sums[1], "stage 2 emission sums");
+        }
+        assert_eq!(tags, want);
+        tags
+    }
+
+    #[test]
+    fn tagging_sums_the_features_training_saw() {
+        let tagger = crate::tagger::Tagger::builtin().unwrap();
+        let m = tagger.model();
+        assert_eq!(m.stages.len(), 2);
+        let text = "Trump Hails Productive Dialogue With Putin\n\n\
+                    U.S. President Donald Trump met Vladimir Putin in Alaska on Friday. \
+                    Putin’s envoy, Kirill Dmitriev, said the talks with Trump went well. \
+                    Mélanie Joly of Canada and the European Union’s Kaja Kallas were not there. \
+                    UKRAINE WAS NOT INVITED, said Zelensky . Trump ; Putin : Trump";
+        let spans: Vec<ingest_abi::Span> = ingest_text::sentences(text, &ingest_text::paragraphs(text))
+            .iter()
+            .map(|s| ingest_abi::Span { start: s.start, end: s.end })
+            .collect();
+        let toks = crate::tagger::tokens::sentence_tokens(text, &spans);
+        let words: Vec<Vec<&str>> = toks.iter().map(|s| s.iter().map(|t| t.text(text)).collect()).collect();
+        assert!(words.len() >= 5, "{words:?}");
+        let mut scratch = TagScratch::default();
+        let tags = check(m, &words, &mut scratch);
+        assert!(tags.iter().flatten().filter(|&&t| t != 0).count() >= 10, "{tags:?}");
+        // One stage alone, and a scratch reused across documents.
+        let one = Model::new(m.lexicon.clone(), m.stages[0].clone());
+        for doc in [&words[..2], &words[..], &words[3..], &[vec!["Putin"]], &[vec![]]] {
+            check(&one, doc, &mut scratch);
+            check(m, doc, &mut scratch);
+        }
+        assert!(m.tag_document(&[], &mut scratch).is_empty());
+    }
 
     #[test]
     fn quantise_round_trip_and_refuse_bad_files() {

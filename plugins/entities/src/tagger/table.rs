@@ -46,21 +46,33 @@ impl Table {
     #[inline]
     #[must_use]
     pub fn get(&self, key: u64) -> Option<u32> {
-        if self.slots.is_empty() {
+        let slots = &self.slots[..];
+        if slots.is_empty() {
             return None;
         }
+        // `mask == len - 1` (a power of two); masking with `len - 1` lets the compiler see
+        // that every index is in bounds.
+        let mask = slots.len() - 1;
         let fp = fingerprint(key);
-        let mut i = key as usize & self.mask;
+        let mut i = key as usize & mask;
         loop {
-            let (f, v) = self.slots[i];
+            let (f, v) = slots[i];
             if f == fp {
                 return Some(v);
             }
             if f == 0 {
                 return None;
             }
-            i = (i + 1) & self.mask;
+            i = (i + 1) & mask;
         }
+    }
+
+    /// The slots, `(fingerprint, value)`, in probe order (slot of a key: `key & (len - 1)`,
+    /// then the next ones, wrapping); fingerprint 0 is an empty slot. Lets another layout
+    /// probe exactly as [`Table::get`] does.
+    #[must_use]
+    pub fn slots(&self) -> &[(u32, u32)] {
+        &self.slots
     }
 
     /// Number of stored keys.

@@ -31,7 +31,9 @@ impl Tok {
 /// Tokens outside every span are dropped.
 #[must_use]
 pub fn sentence_tokens(text: &str, sentences: &[Span]) -> Vec<Vec<Tok>> {
-    let mut out: Vec<Vec<Tok>> = vec![Vec::new(); sentences.len()];
+    // About one token per four code points: room enough that a sentence rarely regrows.
+    let mut out: Vec<Vec<Tok>> =
+        sentences.iter().map(|s| Vec::with_capacity(s.end.saturating_sub(s.start) / 4 + 4)).collect();
     let mut s = 0;
     for t in ingest_text::Tokens::new(text) {
         while s < sentences.len() && t.start >= sentences[s].end {
