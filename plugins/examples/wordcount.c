@@ -14,9 +14,16 @@
  * word character. Nested objects and arrays are skipped by bracket matching that respects
  * strings. This is not a general JSON parser; a real plugin would use one.
  *
+ * Durability: the plugin records nothing, so it has nothing for the host to make durable
+ * and leaves the ABI 1.1 `flush` NULL.
+ *
  * Build:
  *   cc -shared -fPIC -O2 -I crates/ingest-abi/include -o libwordcount.so \
  *      plugins/examples/wordcount.c
+ *
+ * With -DWORDCOUNT_ABI_1_0 it builds as a plugin of ABI 1.0 (minor 0, a descriptor that ends
+ * before `flush`): the end-to-end tests load it so to check that a 1.1 host still loads 1.0
+ * plugins and never reads past their descriptor.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -291,11 +298,30 @@ static void wc_destroy(void *instance) { free(instance); }
 
 static void wc_free_buffer(IngestBuffer buffer) { free(buffer.ptr); }
 
+#ifdef WORDCOUNT_ABI_1_0
+#include <stddef.h>
+/* What a 1.0 host or plugin knows of the descriptor: everything before `flush`. The field
+ * itself is filled with a function that kills the process, so a host that reads past
+ * struct_size is caught at once. */
+static int32_t wc_flush_beyond_struct_size(void *instance, IngestBuffer *error) {
+    (void)instance;
+    (void)error;
+    abort();
+}
+#define WC_ABI_MINOR 0u
+#define WC_STRUCT_SIZE offsetof(IngestPluginDescriptor, flush)
+#define WC_FLUSH wc_flush_beyond_struct_size
+#else
+#define WC_ABI_MINOR INGEST_ABI_MINOR
+#define WC_STRUCT_SIZE sizeof(IngestPluginDescriptor)
+#define WC_FLUSH NULL /* nothing to make durable */
+#endif
+
 static const IngestPluginDescriptor DESCRIPTOR = {
     .magic = INGEST_ABI_MAGIC,
     .abi_major = INGEST_ABI_MAJOR,
-    .abi_minor = INGEST_ABI_MINOR,
-    .struct_size = (uint32_t)sizeof(IngestPluginDescriptor),
+    .abi_minor = WC_ABI_MINOR,
+    .struct_size = (uint32_t)WC_STRUCT_SIZE,
     .flags = INGEST_PLUGIN_THREAD_SAFE,
     .name = {(const uint8_t *)PLUGIN_NAME, sizeof PLUGIN_NAME - 1},
     .version = {(const uint8_t *)PLUGIN_VERSION, sizeof PLUGIN_VERSION - 1},
@@ -303,6 +329,7 @@ static const IngestPluginDescriptor DESCRIPTOR = {
     .process = wc_process,
     .destroy = wc_destroy,
     .free_buffer = wc_free_buffer,
+    .flush = WC_FLUSH,
 };
 
 const IngestPluginDescriptor *ingest_plugin_descriptor(void) { return &DESCRIPTOR; }

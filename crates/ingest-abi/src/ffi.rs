@@ -10,7 +10,8 @@ pub const ABI_MAGIC: u32 = 0x4447_4E49;
 /// `INGEST_ABI_MAJOR`: a host refuses a plugin whose major version differs from its own.
 pub const ABI_MAJOR: u16 = 1;
 /// `INGEST_ABI_MINOR`: grows when fields are appended; older plugins stay loadable.
-pub const ABI_MINOR: u16 = 0;
+/// 1.1 appended [`IngestPluginDescriptor::flush`] and [`IngestHostApi::flags`].
+pub const ABI_MINOR: u16 = 1;
 /// `INGEST_PLUGIN_SYMBOL`: the one symbol a plugin exports.
 pub const PLUGIN_SYMBOL: &[u8] = b"ingest_plugin_descriptor";
 
@@ -25,6 +26,10 @@ pub const STATUS_CANCELLED: i32 = 3;
 
 /// `INGEST_PLUGIN_THREAD_SAFE`: `process` may run on several threads at once.
 pub const FLAG_THREAD_SAFE: u32 = 1;
+
+/// `INGEST_HOST_CALLS_FLUSH` ([`IngestHostApi::flags`], ABI 1.1): the host calls the
+/// descriptor's `flush` before it commits results, so a plugin may defer its disk syncs there.
+pub const HOST_CALLS_FLUSH: u32 = 1;
 
 /// `INGEST_LOG_ERROR` and the following levels, as passed to [`IngestHostApi::log`].
 pub const LOG_ERROR: u32 = 1;
@@ -107,7 +112,13 @@ pub struct IngestHostApi {
     pub log: unsafe extern "C" fn(host_data: *mut c_void, level: u32, message: IngestStr),
     /// Non-zero when the host wants the current `process` call to stop early.
     pub is_cancelled: unsafe extern "C" fn(call: *const IngestCall) -> i32,
+    /// ABI 1.1: `HOST_*` bits saying what the host does. Read only when `struct_size` covers
+    /// it ([`HOST_API_SIZE_1_0`] is the size of a 1.0 host's table, which lacks it).
+    pub flags: u32,
 }
+
+/// The size of a 1.0 host's [`IngestHostApi`]: the fields before `flags`.
+pub const HOST_API_SIZE_1_0: usize = std::mem::offset_of!(IngestHostApi, flags);
 
 /// `create`: builds an instance from its JSON configuration.
 pub type CreateFn = unsafe extern "C" fn(
@@ -131,6 +142,11 @@ pub type DestroyFn = unsafe extern "C" fn(instance: *mut c_void);
 
 /// `free_buffer`: releases a buffer the plugin filled.
 pub type FreeBufferFn = unsafe extern "C" fn(buffer: IngestBuffer);
+
+/// `flush` (ABI 1.1): makes durable everything the instance recorded for the documents whose
+/// `process` calls have returned; on failure fills `error` with a message. The header states
+/// the full contract (when the host calls it, threads, what a failure means).
+pub type FlushFn = unsafe extern "C" fn(instance: *mut c_void, error: *mut IngestBuffer) -> i32;
 
 /// The static description of a plugin, returned by its `ingest_plugin_descriptor` symbol.
 ///
@@ -161,7 +177,14 @@ pub struct IngestPluginDescriptor {
     pub destroy: DestroyFn,
     /// See [`FreeBufferFn`].
     pub free_buffer: FreeBufferFn,
+    /// ABI 1.1, see [`FlushFn`]; `None` (NULL) when there is nothing to make durable. A host
+    /// reads it only when `struct_size` covers it: a 1.0 descriptor ends before it
+    /// ([`DESCRIPTOR_SIZE_1_0`]).
+    pub flush: Option<FlushFn>,
 }
+
+/// The size of a 1.0 plugin's [`IngestPluginDescriptor`]: the fields before `flush`.
+pub const DESCRIPTOR_SIZE_1_0: usize = std::mem::offset_of!(IngestPluginDescriptor, flush);
 
 // SAFETY: a descriptor is immutable static data; its pointers refer to `'static` strings
 // and its functions are required by the contract to be callable from any thread.
@@ -184,8 +207,15 @@ mod tests {
         assert_eq!(std::mem::offset_of!(IngestPluginDescriptor, abi_minor), 6);
         assert_eq!(std::mem::offset_of!(IngestPluginDescriptor, struct_size), 8);
         assert_eq!(std::mem::offset_of!(IngestPluginDescriptor, name), 16);
-        assert_eq!(std::mem::size_of::<IngestPluginDescriptor>(), 80);
-        assert_eq!(std::mem::size_of::<IngestHostApi>(), 48);
+        // 1.0 ended here; 1.1 appended `flush`.
+        assert_eq!(DESCRIPTOR_SIZE_1_0, 80);
+        assert_eq!(std::mem::offset_of!(IngestPluginDescriptor, flush), 80);
+        assert_eq!(std::mem::size_of::<IngestPluginDescriptor>(), 88);
+        // A null `flush` is representable (C plugins may leave it NULL).
+        assert_eq!(std::mem::size_of::<Option<FlushFn>>(), std::mem::size_of::<usize>());
+        assert_eq!(HOST_API_SIZE_1_0, 48);
+        assert_eq!(std::mem::offset_of!(IngestHostApi, flags), 48);
+        assert_eq!(std::mem::size_of::<IngestHostApi>(), 56);
         assert_eq!(&ABI_MAGIC.to_le_bytes(), b"INGD");
     }
 }

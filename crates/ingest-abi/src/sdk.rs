@@ -14,9 +14,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::ffi::{
-    ABI_MAGIC, ABI_MAJOR, ABI_MINOR, FLAG_THREAD_SAFE, IngestBuffer, IngestCall, IngestHostApi,
-    IngestPluginDescriptor, IngestStr, LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_TRACE, LOG_WARN, STATUS_CANCELLED,
-    STATUS_ERROR, STATUS_OK, STATUS_PANIC,
+    ABI_MAGIC, ABI_MAJOR, ABI_MINOR, FLAG_THREAD_SAFE, HOST_API_SIZE_1_0, HOST_CALLS_FLUSH, IngestBuffer,
+    IngestCall, IngestHostApi, IngestPluginDescriptor, IngestStr, LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_TRACE,
+    LOG_WARN, STATUS_CANCELLED, STATUS_ERROR, STATUS_OK, STATUS_PANIC,
 };
 use crate::types::Document;
 
@@ -89,6 +89,19 @@ impl Host {
         }
     }
 
+    /// True when the host calls [`Plugin::flush`] itself before committing results (an ABI
+    /// 1.1 host). With an older host the SDK calls `flush` right after each successful
+    /// `process` instead, so a plugin's durability never depends on which host loaded it.
+    pub fn calls_flush(&self) -> bool {
+        // SAFETY: `api` is valid until `destroy`; the first field has the same offset in
+        // every version, and `flags` is read only when the table is large enough to hold it.
+        unsafe {
+            let api = &*self.api;
+            (api.struct_size as usize) >= std::mem::size_of::<IngestHostApi>()
+                && api.flags & HOST_CALLS_FLUSH != 0
+        }
+    }
+
     /// The folder the host set aside for this plugin's persistent state.
     pub fn state_dir(&self) -> Option<PathBuf> {
         // SAFETY: `api` is valid until `destroy`; `state_dir` borrows host memory that lives
@@ -144,6 +157,20 @@ pub trait Plugin: Sized + Send + Sync + 'static {
     /// Analyses one document. Must give the same answer when called again with the same
     /// document id (the host may redeliver after a crash).
     fn process(&self, document: &Document, call: &Call<'_>) -> Result<Self::Output, PluginError>;
+
+    /// Makes durable everything recorded for the documents whose `process` calls have
+    /// returned (ABI 1.1 group commit: the host calls it once per batch of documents, before
+    /// committing their results, so one disk sync can cover many documents). The default
+    /// does nothing: right for plugins that keep no state or sync inside `process`.
+    ///
+    /// With [`Plugin::THREAD_SAFE`] it may run while `process` runs on other threads; it must
+    /// cover every `process` call that returned before it began. On `Err` the host commits
+    /// none of the batch and calls `flush` again later, so after a failed sync the plugin
+    /// must not answer `Ok` until the data is written again. With a host older than ABI 1.1
+    /// (see [`Host::calls_flush`]) the SDK calls it after each successful `process`.
+    fn flush(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// What an instance pointer handed to the host points to.
@@ -166,6 +193,7 @@ pub const fn descriptor<P: Plugin>() -> IngestPluginDescriptor {
         process: process::<P>,
         destroy: destroy::<P>,
         free_buffer,
+        flush: Some(flush::<P>),
     }
 }
 
@@ -258,10 +286,9 @@ unsafe extern "C" fn create<P: Plugin>(
         }
         // SAFETY: checked non-null; the first field has the same offset in every version.
         let size = unsafe { (*host).struct_size } as usize;
-        if size < std::mem::size_of::<IngestHostApi>() {
+        if size < HOST_API_SIZE_1_0 {
             return Err(PluginError::failed(format_args!(
-                "the host's function table is {size} bytes, this plugin needs {} (host ABI too old)",
-                std::mem::size_of::<IngestHostApi>()
+                "the host's function table is {size} bytes, this plugin needs at least {HOST_API_SIZE_1_0} (host ABI too old)"
             )));
         }
         let host = Host { api: host };
@@ -310,7 +337,14 @@ unsafe extern "C" fn process<P: Plugin>(
             .map_err(|e| PluginError::failed(format_args!("invalid document JSON: {e}")))?;
         let call = Call { host: &instance.host, call };
         let out = instance.plugin.process(&document, &call)?;
-        serde_json::to_vec(&out).map_err(|e| PluginError::failed(format_args!("cannot encode result: {e}")))
+        let json = serde_json::to_vec(&out)
+            .map_err(|e| PluginError::failed(format_args!("cannot encode result: {e}")))?;
+        if !instance.host.calls_flush() {
+            // A host older than ABI 1.1 never calls `flush`: make this document's state
+            // durable now, as ABI 1.0 requires of `process`.
+            instance.plugin.flush().map_err(|e| PluginError::failed(format_args!("flush: {e}")))?;
+        }
+        Ok(json)
     });
     let (status, bytes) = match outcome {
         Ok(Ok(json)) => (STATUS_OK, json),
@@ -319,6 +353,25 @@ unsafe extern "C" fn process<P: Plugin>(
     };
     // SAFETY: the host passes a writable buffer or null.
     unsafe { write_out(output, bytes) };
+    status
+}
+
+unsafe extern "C" fn flush<P: Plugin>(instance: *mut c_void, error: *mut IngestBuffer) -> i32 {
+    let outcome = guarded(|| {
+        if instance.is_null() {
+            return Err("flush called with a null instance".to_owned());
+        }
+        // SAFETY: `instance` came from our `create` and is not destroyed while calls run.
+        let instance = unsafe { &*instance.cast::<Instance<P>>() };
+        instance.plugin.flush()
+    });
+    let (status, message) = match outcome {
+        Ok(Ok(())) => return STATUS_OK,
+        Ok(Err(message)) => (STATUS_ERROR, message),
+        Err(payload) => (STATUS_PANIC, panic_message(payload.as_ref())),
+    };
+    // SAFETY: the host passes a writable buffer or null.
+    unsafe { write_out(error, message.into_bytes()) };
     status
 }
 
@@ -341,4 +394,120 @@ unsafe extern "C" fn free_buffer(buffer: IngestBuffer) {
     // SAFETY: every non-null buffer we hand out comes from `into_buffer`, i.e. a `Vec<u8>`
     // with exactly this pointer, length and capacity, and the host frees each buffer once.
     drop(unsafe { Vec::from_raw_parts(buffer.ptr, buffer.len, buffer.cap) });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::testing::TestHost;
+
+    /// Counts its calls; `flush` fails when the document text asked for it, and panics on
+    /// "panic".
+    struct Counting {
+        processed: AtomicUsize,
+        flushed: AtomicUsize,
+        fail_flush: std::sync::atomic::AtomicBool,
+        panic_flush: std::sync::atomic::AtomicBool,
+    }
+
+    impl Plugin for Counting {
+        const NAME: &'static str = "counting";
+        const VERSION: &'static str = "1";
+        type Config = serde_json::Value;
+        type Output = serde_json::Value;
+
+        fn create(_config: Self::Config, _host: &Host) -> Result<Self, PluginError> {
+            Ok(Self {
+                processed: AtomicUsize::new(0),
+                flushed: AtomicUsize::new(0),
+                fail_flush: false.into(),
+                panic_flush: false.into(),
+            })
+        }
+
+        fn process(&self, document: &Document, _call: &Call<'_>) -> Result<Self::Output, PluginError> {
+            self.fail_flush.store(document.text.contains("fail"), Ordering::SeqCst);
+            self.panic_flush.store(document.text.contains("panic"), Ordering::SeqCst);
+            let n = self.processed.fetch_add(1, Ordering::SeqCst) + 1;
+            Ok(serde_json::json!({ "processed": n, "flushed": self.flushed.load(Ordering::SeqCst) }))
+        }
+
+        fn flush(&self) -> Result<(), String> {
+            if self.panic_flush.load(Ordering::SeqCst) {
+                panic!("flush exploded");
+            }
+            if self.fail_flush.load(Ordering::SeqCst) {
+                return Err("disk on fire".to_owned());
+            }
+            self.flushed.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+
+    static DESCRIPTOR: IngestPluginDescriptor = descriptor::<Counting>();
+
+    fn document(text: &str) -> String {
+        serde_json::json!({
+            "id": "b3:x", "source": {"name": "x.txt", "bytes": 1, "sha256": "", "received_at": ""},
+            "title": null, "language": "en", "text": text, "paragraphs": [], "sentences": [], "plugins": {},
+        })
+        .to_string()
+    }
+
+    fn flushed_count(instance: &crate::testing::TestInstance<'_>) -> u64 {
+        let (status, out) = instance.process(&document("count"));
+        assert_eq!(status, STATUS_OK, "{out}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["flushed"].as_u64().unwrap()
+    }
+
+    #[test]
+    fn descriptor_is_abi_1_1_with_flush() {
+        assert_eq!((DESCRIPTOR.abi_major, DESCRIPTOR.abi_minor), (1, 1));
+        assert_eq!(DESCRIPTOR.struct_size as usize, std::mem::size_of::<IngestPluginDescriptor>());
+        assert!(DESCRIPTOR.flush.is_some());
+    }
+
+    /// A 1.1 host calls `flush` itself, so `process` does not; the host's call reaches the
+    /// plugin once, however many documents came before.
+    #[test]
+    fn a_flushing_host_gets_one_flush_per_batch() {
+        let host = TestHost::new();
+        let instance = host.create(&DESCRIPTOR, "{}").unwrap();
+        for _ in 0..3 {
+            assert_eq!(flushed_count(&instance), 0, "process does not flush under a 1.1 host");
+        }
+        assert_eq!(instance.flush(), (STATUS_OK, String::new()));
+        assert_eq!(flushed_count(&instance), 1);
+    }
+
+    /// Under a 1.0 host (no `flags` in its table) the SDK flushes after every `process`, so
+    /// the plugin's state is durable when its answer is.
+    #[test]
+    fn under_a_1_0_host_the_sdk_flushes_after_each_process() {
+        let host = TestHost::new().as_abi_1_0();
+        let instance = host.create(&DESCRIPTOR, "{}").unwrap();
+        assert_eq!(flushed_count(&instance), 0, "the answer is built before its flush");
+        assert_eq!(flushed_count(&instance), 1);
+        assert_eq!(flushed_count(&instance), 2);
+        // A flush that fails there fails the document.
+        let (status, message) = instance.process(&document("fail"));
+        assert_eq!(status, STATUS_ERROR);
+        assert!(message.contains("disk on fire"), "{message}");
+    }
+
+    #[test]
+    fn flush_errors_and_panics_become_statuses_with_messages() {
+        let host = TestHost::new();
+        let instance = host.create(&DESCRIPTOR, "{}").unwrap();
+        instance.process(&document("fail"));
+        assert_eq!(instance.flush(), (STATUS_ERROR, "disk on fire".to_owned()));
+        instance.process(&document("panic"));
+        let (status, message) = instance.flush();
+        assert_eq!(status, STATUS_PANIC);
+        assert!(message.contains("flush exploded") && message.contains("sdk.rs"), "{message}");
+        instance.process(&document("fine"));
+        assert_eq!(instance.flush().0, STATUS_OK, "a later flush works again");
+    }
 }

@@ -3,12 +3,17 @@
 //! plugin's own `free_buffer`, `destroy` on drop.
 //!
 //! The host table it lends is minimal: logging is discarded, calls are never cancelled, and
-//! the state folder is the one given (or none).
+//! the state folder is the one given (or none). It is an ABI 1.1 table announcing that the
+//! host calls `flush` (so call [`TestInstance::flush`] where a host would commit), unless
+//! made a 1.0 host's with [`TestHost::as_abi_1_0`].
 
 use std::ffi::c_void;
 use std::path::Path;
 
-use crate::ffi::{IngestBuffer, IngestCall, IngestHostApi, IngestPluginDescriptor, IngestStr, STATUS_OK};
+use crate::ffi::{
+    DESCRIPTOR_SIZE_1_0, HOST_API_SIZE_1_0, HOST_CALLS_FLUSH, IngestBuffer, IngestCall, IngestHostApi,
+    IngestPluginDescriptor, IngestStr, STATUS_OK,
+};
 
 unsafe extern "C" fn discard_log(_host: *mut c_void, _level: u32, _message: IngestStr) {}
 
@@ -38,8 +43,18 @@ impl TestHost {
             state_dir: IngestStr::from_str(&state_dir),
             log: discard_log,
             is_cancelled: never_cancelled,
+            flags: HOST_CALLS_FLUSH,
         });
         Self { api, _state_dir: state_dir }
+    }
+
+    /// The same host with a 1.0 function table (no `flags`): it never calls `flush`, so a
+    /// plugin must leave its state durable when `process` returns. For testing that a plugin
+    /// stays correct under an older host.
+    pub fn as_abi_1_0(mut self) -> Self {
+        self.api.struct_size = HOST_API_SIZE_1_0 as u32;
+        self.api.flags = 0;
+        self
     }
 
     /// Calls the descriptor's `create` with `config_json`: the instance, or the status and
@@ -100,6 +115,23 @@ impl TestInstance<'_> {
             )
         };
         (status, take(self.descriptor, output))
+    }
+
+    /// Calls `flush` as a host does before committing results: the status and the error
+    /// message (empty on success). A descriptor without `flush` (ABI 1.0, or NULL) has
+    /// nothing to make durable: `STATUS_OK`.
+    pub fn flush(&self) -> (i32, String) {
+        if (self.descriptor.struct_size as usize) < DESCRIPTOR_SIZE_1_0 + std::mem::size_of::<usize>() {
+            return (STATUS_OK, String::new());
+        }
+        let Some(flush) = self.descriptor.flush else {
+            return (STATUS_OK, String::new());
+        };
+        let mut error = IngestBuffer::empty();
+        // SAFETY: the instance is live and no other call runs on it (we hold `&self` on one
+        // thread); `struct_size` covers the field.
+        let status = unsafe { flush(self.instance, &mut error) };
+        (status, take(self.descriptor, error))
     }
 }
 

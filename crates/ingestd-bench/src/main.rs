@@ -25,6 +25,11 @@
 //! - with `--big N`: an N-article burst (the corpus cycled, each copy made unique by a suffix
 //!   line) for the peak-RSS target.
 //!
+//! `--ingestd PATH` measures another daemon binary (a saved copy of an earlier build, with its
+//! plugin libraries beside it), so before and after a change can be run alternately under the
+//! same load; `--daemon-log FILTER` sets the daemon's `RUST_LOG` (with `--keep`, its log stays
+//! in the kept folder, e.g. the committer's batch sizes at `ingestd::commit=debug`).
+//!
 //! Latency is **observed time**: the benchmark's clock when inotify reports the result's rename
 //! into the outbox (the moment a consumer could see it) minus its clock right after the
 //! article's rename into the inbox. Words are whitespace-separated words of the input files,
@@ -94,12 +99,33 @@ struct Opts {
     /// Skip `cargo build --release --workspace`.
     #[arg(long)]
     no_build: bool,
+    /// The daemon binary to measure (plugins are found next to it); default
+    /// `target/release/ingestd`. With a saved copy of an earlier build, before and after can be
+    /// measured in one sitting, under the same load.
+    #[arg(long)]
+    ingestd: Option<PathBuf>,
+    /// The daemon's log filter (`RUST_LOG`, e.g. `info,ingestd::commit=debug` for the group
+    /// commit's batch sizes; default: the configuration's level); its log is `ingestd.log` in
+    /// the kept folders (`--keep`).
+    #[arg(long)]
+    daemon_log: Option<String>,
     /// Keep the temporary folders (printed) for inspection.
     #[arg(long)]
     keep: bool,
     /// Give up on a phase after this many seconds without a new result.
     #[arg(long, default_value_t = 120)]
     stall_secs: u64,
+}
+
+impl Opts {
+    /// The daemon binary under test.
+    fn binary(&self, root: &Path) -> PathBuf {
+        match &self.ingestd {
+            Some(path) if path.is_relative() => root.join(path),
+            Some(path) => path.clone(),
+            None => root.join("target/release/ingestd"),
+        }
+    }
 }
 
 /// One input article.
@@ -155,7 +181,13 @@ struct Daemon {
 
 impl Daemon {
     /// Starts the daemon on fresh folders and waits for `READY=1`.
-    fn start(root: &Path, workers: Option<usize>, keep: bool) -> anyhow::Result<Self> {
+    fn start(
+        root: &Path,
+        binary: &Path,
+        log: Option<&str>,
+        workers: Option<usize>,
+        keep: bool,
+    ) -> anyhow::Result<Self> {
         let dir = tempfile::Builder::new().prefix("ingestd-bench-").tempdir()?;
         if keep {
             eprintln!("  folders: {}", dir.path().display());
@@ -175,17 +207,21 @@ impl Daemon {
         socket.set_read_timeout(Some(Duration::from_secs(60)))?;
         let stderr = std::fs::File::create(dir.path().join("ingestd.log"))?;
         let spawned = Instant::now();
-        let mut child = Command::new(root.join("target/release/ingestd"))
+        let mut command = Command::new(binary);
+        match log {
+            Some(filter) => command.env("RUST_LOG", filter),
+            None => command.env_remove("RUST_LOG"),
+        };
+        let mut child = command
             .args(["--config", "etc/ingestd.toml", "run"])
             .current_dir(dir.path())
             .env("NOTIFY_SOCKET", &socket_path)
             .env_remove("WATCHDOG_USEC")
-            .env_remove("RUST_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)
             .spawn()
-            .context("cannot start target/release/ingestd (build it first)")?;
+            .with_context(|| format!("cannot start {} (build it first)", binary.display()))?;
         let mut buf = [0u8; 4096];
         loop {
             let n = match socket.recv(&mut buf) {
@@ -402,7 +438,8 @@ fn stem(name: &str) -> &str {
 
 /// Starts a fresh daemon, offers `articles`, waits for every outcome and measures.
 fn run_phase(opts: &Opts, root: &Path, articles: &[Article], offer: Offer) -> anyhow::Result<Phase> {
-    let daemon = Daemon::start(root, opts.workers, opts.keep)?;
+    let daemon =
+        Daemon::start(root, &opts.binary(root), opts.daemon_log.as_deref(), opts.workers, opts.keep)?;
     let (inbox, stage, outbox, failed) =
         (daemon.path("inbox"), daemon.path("stage"), daemon.path("outbox"), daemon.path("failed"));
     for a in articles {
@@ -519,7 +556,8 @@ fn run_big(opts: &Opts, root: &Path, corpus: &[Article], n: usize) -> anyhow::Re
         "exact" => true,
         other => bail!("--big-mode is `suffix` or `exact`, not `{other}`"),
     };
-    let daemon = Daemon::start(root, opts.workers, opts.keep)?;
+    let daemon =
+        Daemon::start(root, &opts.binary(root), opts.daemon_log.as_deref(), opts.workers, opts.keep)?;
     let (inbox, stage, outbox) = (daemon.path("inbox"), daemon.path("stage"), daemon.path("outbox"));
     let staging = Instant::now();
     let mut names = Vec::with_capacity(n);

@@ -159,8 +159,14 @@ impl Daemon {
     pub fn new(config: Config, metrics: Arc<Metrics>, shutdown: &CancellationToken) -> anyhow::Result<Self> {
         let spool = Spool::open(&config)?;
         let pipeline = Pipeline::load(&config, &config.state.join("plugins"))?;
-        let worker =
-            Arc::new(Worker::new(spool, pipeline, config.max_bytes, shutdown.clone(), metrics.clone()));
+        let worker = Arc::new(Worker::new(
+            spool,
+            pipeline,
+            config.max_bytes,
+            config.worker_count(),
+            shutdown.clone(),
+            metrics.clone(),
+        )?);
         Ok(Self { config, worker, metrics })
     }
 
@@ -256,6 +262,11 @@ impl Daemon {
         tracing::info!("stopping: finishing documents in flight");
         tracker.close();
         tracker.wait().await;
+        // The last analysed documents are committed before the stop counts as clean.
+        let worker = self.worker.clone();
+        tokio::task::spawn_blocking(move || worker.finish_commits())
+            .await
+            .context("the commit task failed")?;
         spool.mark_clean_stop()?;
         tracing::info!("stopped");
         Ok(())
@@ -299,6 +310,14 @@ impl Daemon {
                     && let Err(e) = worker.spool().record_resumption(&claim, crashes)
                 {
                     tracing::error!(file = %claim.name.to_string_lossy(), "not resumed until the next start: {e}");
+                } else if suspect {
+                    // Wait for its commit too: nothing else is in flight while a suspect is.
+                    if let Err(e) = worker.handle_and_wait(&claim) {
+                        tracing::error!(
+                            file = %claim.name.to_string_lossy(),
+                            "left in the spool for a retry at next start: {e}"
+                        );
+                    }
                 } else if let Err(e) = worker.handle(&claim) {
                     tracing::error!(
                         file = %claim.name.to_string_lossy(),

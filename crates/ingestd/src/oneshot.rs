@@ -1,4 +1,9 @@
 //! `ingestd process`: analyse files once and print JSON Lines, touching no spool folder.
+//!
+//! Printing a result is this command's commit, so it follows the daemon's rule: results are
+//! printed only after the plugins' `flush` has made the state behind them durable (this
+//! matters with `--state`). As in the daemon, one flush covers a batch: the results of up to
+//! [`BATCH`] articles are held, then flushed and printed together.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,10 +33,14 @@ pub fn expand(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// How many articles' results are held before one `flush` and printing them.
+pub const BATCH: usize = 64;
+
 /// Analyses each file and writes one compact JSON result per article and line to `out`
-/// (a JSON Lines input gives one per line). A file that
-/// cannot be analysed is reported on stderr (naming it) and skipped. `done` is called after
-/// each file (for a progress display). Returns how many failed.
+/// (a JSON Lines input gives one per line), in file order. A file that cannot be analysed is
+/// reported on stderr (naming it) and skipped; so are the files of a batch whose plugin
+/// `flush` failed (naming the plugin), since their results are not durable. `done` is called
+/// after each file is analysed (for a progress display). Returns how many failed.
 pub fn process(
     pipeline: &Pipeline,
     files: &[PathBuf],
@@ -40,13 +49,13 @@ pub fn process(
     done: &mut dyn FnMut(&Path),
 ) -> std::io::Result<usize> {
     let mut failed = 0;
+    let mut batch: Vec<(&Path, Vec<ingest_abi::ArticleResult>)> = Vec::new();
+    let mut held = 0;
     for path in files {
         match analyse(pipeline, path, max_bytes) {
             Ok(results) => {
-                for result in results {
-                    serde_json::to_writer(&mut *out, &result)?;
-                    out.write_all(b"\n")?;
-                }
+                held += results.len();
+                batch.push((path, results));
             }
             Err(e) => {
                 failed += 1;
@@ -54,9 +63,39 @@ pub fn process(
             }
         }
         done(path);
+        if held >= BATCH {
+            failed += commit(pipeline, std::mem::take(&mut batch), out)?;
+            held = 0;
+        }
     }
+    failed += commit(pipeline, batch, out)?;
     out.flush()?;
     Ok(failed)
+}
+
+/// Flushes the plugins, then prints the batch's results; if the flush fails, reports each of
+/// the batch's files instead. Returns how many files failed.
+fn commit(
+    pipeline: &Pipeline,
+    batch: Vec<(&Path, Vec<ingest_abi::ArticleResult>)>,
+    out: &mut dyn Write,
+) -> std::io::Result<usize> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    if let Err(e) = pipeline.flush() {
+        for (path, _) in &batch {
+            eprintln!("ingestd: {}: no result: {e}", path.display());
+        }
+        return Ok(batch.len());
+    }
+    for (_, results) in batch {
+        for result in results {
+            serde_json::to_writer(&mut *out, &result)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(0)
 }
 
 fn analyse(

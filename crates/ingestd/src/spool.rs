@@ -403,59 +403,216 @@ impl Spool {
     /// Writes one result per article of the claimed input (most inputs hold one; a JSON Lines
     /// file one per line, each named `<stem>.<record>.json`), each durably under a name that
     /// is not another document's, then archives (or deletes) the input once all are written.
-    /// Returns the results' paths, in order.
+    /// Returns the results' paths, in order. A batch of one: see [`Spool::commit_batch`].
     pub fn commit_all(&self, claim: &Claim, results: &[ArticleResult]) -> Result<Vec<PathBuf>, SpoolError> {
-        assert!(!results.is_empty(), "an input commits at least one result");
-        let stem = Path::new(&claim.name).file_stem().unwrap_or(&claim.name).to_owned();
-        let mut paths = Vec::with_capacity(results.len());
-        for result in results {
-            let mut json = serde_json::to_vec_pretty(result).expect("a result always serialises");
-            json.push(b'\n');
-            let stem = match result.meta.record {
-                Some(record) => {
-                    let mut stem = stem.clone();
-                    stem.push(format!(".{record}"));
-                    stem
-                }
-                None => stem.clone(),
-            };
-            paths.push(self.write_result(&stem, &short_id(&result.id), result, &json)?);
-        }
-        let tag = short_id(&results[0].id);
-        match self.after_success {
-            AfterSuccess::Archive => {
-                self.move_out(claim, &self.archive, &tag)?;
-            }
-            AfterSuccess::Delete => {
-                std::fs::remove_file(&claim.path).map_err(file_error("cannot delete", &claim.path))?;
-            }
-        }
-        self.clear_resumptions(claim);
-        Ok(paths)
+        let mut pending = Pending::new(claim.clone(), results.to_vec());
+        self.commit_batch(&mut [&mut pending]).pop().expect("one outcome per input")
     }
 
-    fn write_result(
-        &self,
-        stem: &OsStr,
-        tag: &str,
-        result: &ArticleResult,
-        json: &[u8],
-    ) -> Result<PathBuf, SpoolError> {
-        let candidates = std::iter::once(fit(stem, ".json"))
-            .chain(std::iter::once(fit(stem, &format!(".{tag}.json"))))
-            .chain((2..).map(|n| fit(stem, &format!(".{tag}-{n}.json"))));
+    /// Group commit: commits several claimed inputs with one folder sync per folder instead of
+    /// one per input. Every result not yet durable is written to a hidden temp file and
+    /// fsynced; each is renamed to a name that is not another document's; the outbox is
+    /// fsynced once; then every input whose results are all durable is moved to `archive/`
+    /// (or deleted), and the archive is fsynced once.
+    ///
+    /// Returns one outcome per input, in order: its results' paths, or why it is not
+    /// committed yet. Failures are per input: one input's failed write does not hold back the
+    /// others (a failed folder sync does fail every input that needed it). A failed input
+    /// keeps its progress in its [`Pending`], so committing it again resumes where it stopped:
+    /// results already durable are not rewritten, an input already moved is not moved again.
+    /// The caller must have made the plugins' state durable first (`Pipeline::flush`) for
+    /// every input that [`Pending::needs_flush`].
+    pub fn commit_batch(&self, batch: &mut [&mut Pending]) -> Vec<Result<Vec<PathBuf>, SpoolError>> {
+        let mut errors: Vec<Option<SpoolError>> = batch.iter().map(|_| None).collect();
+        // Milliseconds since the start at the end of steps 1-4, logged at trace level: where a
+        // batch's time goes.
+        let began = std::time::Instant::now();
+        let mut marks = [0.0f64; 4];
+        let mut mark = |step: usize| marks[step] = began.elapsed().as_secs_f64() * 1000.0;
+
+        // 1. Each result of each input not yet written: a hidden temp file, fsynced. All are
+        //    written (and their writeback started) before the first fsync, so the fsyncs of a
+        //    batch mostly share the same disk writes and journal commit instead of queueing
+        //    one behind the other.
+        let mut staged: Vec<Vec<Staged>> = batch.iter().map(|_| Vec::new()).collect();
+        let mut unsynced: Vec<(usize, Unsynced)> = Vec::new();
+        for (i, job) in batch.iter().enumerate() {
+            if job.progress != Progress::Analysed {
+                continue;
+            }
+            for (stem, json) in result_files(&job.claim, &job.results) {
+                match self.write_unsynced(stem, &json) {
+                    Ok(file) => unsynced.push((i, file)),
+                    Err(e) => {
+                        errors[i] = Some(e);
+                        break;
+                    }
+                }
+                if unsynced.len() >= MAX_UNSYNCED {
+                    sync_staged(&mut unsynced, &mut staged, &mut errors);
+                }
+            }
+        }
+        sync_staged(&mut unsynced, &mut staged, &mut errors);
+        mark(0);
+
+        // 2. Renamed into place, each under a name that is not another document's.
+        let mut placed: Vec<Option<Vec<PathBuf>>> = batch.iter().map(|_| None).collect();
+        let mut renamed = vec![false; batch.len()];
+        for (i, files) in staged.into_iter().enumerate() {
+            if errors[i].is_some() || files.is_empty() {
+                continue;
+            }
+            let mut paths = Vec::with_capacity(files.len());
+            for (file, result) in files.into_iter().zip(&batch[i].results) {
+                match self.place(file, result) {
+                    Ok(path) => {
+                        renamed[i] = true;
+                        paths.push(path);
+                    }
+                    Err(e) => {
+                        errors[i] = Some(e);
+                        break;
+                    }
+                }
+            }
+            if errors[i].is_none() {
+                placed[i] = Some(paths);
+            }
+        }
+
+        mark(1);
+        // 3. One fsync of the outbox makes every new name durable.
+        if renamed.contains(&true)
+            && let Err(e) = sync_dir(&self.outbox)
+        {
+            for i in (0..batch.len()).filter(|&i| renamed[i]) {
+                placed[i] = None;
+                errors[i].get_or_insert_with(|| same_error("cannot sync", &self.outbox, &e));
+            }
+        }
+        for (job, paths) in batch.iter_mut().zip(placed) {
+            if let Some(paths) = paths {
+                job.progress = Progress::Written(paths);
+            }
+        }
+
+        mark(2);
+        // 4. Inputs whose results are all durable leave work/.
+        for (job, error) in batch.iter_mut().zip(&mut errors) {
+            let Progress::Written(paths) = &job.progress else { continue };
+            if error.is_some() {
+                continue;
+            }
+            let moved = match self.after_success {
+                AfterSuccess::Archive => {
+                    self.move_out(&job.claim, &self.archive, &short_id(&job.results[0].id), false).map(drop)
+                }
+                AfterSuccess::Delete => std::fs::remove_file(&job.claim.path)
+                    .map_err(file_error("cannot delete", &job.claim.path)),
+            };
+            match moved {
+                Ok(()) => job.progress = Progress::Moved(paths.clone()),
+                Err(e) => *error = Some(e),
+            }
+        }
+
+        // 5. One fsync of the archive makes every move durable.
+        let unsynced: Vec<usize> = (0..batch.len())
+            .filter(|&i| errors[i].is_none() && matches!(batch[i].progress, Progress::Moved(_)))
+            .collect();
+        if self.after_success == AfterSuccess::Archive
+            && !unsynced.is_empty()
+            && let Err(e) = sync_dir(&self.archive)
+        {
+            for &i in &unsynced {
+                errors[i] = Some(same_error("cannot sync", &self.archive, &e));
+            }
+        }
+
+        mark(3);
+        tracing::trace!(
+            inputs = batch.len(),
+            written_ms = format!("{:.1}", marks[0]),
+            renamed_ms = format!("{:.1}", marks[1]),
+            outbox_synced_ms = format!("{:.1}", marks[2]),
+            archived_ms = format!("{:.1}", marks[3]),
+            "batch steps"
+        );
+        batch
+            .iter()
+            .zip(errors)
+            .map(|(job, error)| match (error, &job.progress) {
+                (Some(e), _) => Err(e),
+                (None, Progress::Moved(paths)) => {
+                    self.clear_resumptions(&job.claim);
+                    Ok(paths.clone())
+                }
+                (None, _) => unreachable!("an input without an error has moved out"),
+            })
+            .collect()
+    }
+
+    /// Writes `json` to a hidden temp file in the outbox and asks the kernel to start writing
+    /// it to disk; not yet durable ([`Unsynced::sync`]).
+    fn write_unsynced(&self, stem: OsString, json: &[u8]) -> Result<Unsynced, SpoolError> {
+        let target = self.outbox.join(fit(&stem, ".json"));
+        let write = || -> std::io::Result<tempfile::NamedTempFile> {
+            let mut tmp =
+                tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(&self.outbox)?;
+            tmp.write_all(json)?;
+            start_writeback(tmp.as_file());
+            Ok(tmp)
+        };
+        let tmp = write().map_err(file_error("cannot write result", &target))?;
+        Ok(Unsynced { stem, target, tmp })
+    }
+
+    /// Writes `json` to a hidden temp file in the outbox and fsyncs it.
+    #[cfg(test)]
+    fn stage(&self, stem: OsString, json: &[u8]) -> Result<Staged, SpoolError> {
+        self.write_unsynced(stem, json)?.sync()
+    }
+
+    /// Writes one result durably (temp file, fsync, rename, folder fsync) under a name that is
+    /// not another document's: `<stem>.json`, else `<stem>.<tag>.json`, `<stem>.<tag>-N.json`.
+    /// (The tests' way to put a result in place without a claim.)
+    #[cfg(test)]
+    fn write_result(&self, stem: &OsStr, result: &ArticleResult, json: &[u8]) -> Result<PathBuf, SpoolError> {
+        let staged = self.stage(stem.to_owned(), json)?;
+        let path = self.place(staged, result)?;
+        sync_dir(&self.outbox).map_err(file_error("cannot sync", &self.outbox))?;
+        Ok(path)
+    }
+
+    /// Renames a staged result to `<stem>.json`, else `<stem>.<id prefix>.json`, then
+    /// `<stem>.<id prefix>-N.json`: the first name that is free or holds this same document's
+    /// result (a redelivery after a crash, rewritten in place). The outbox is not synced.
+    fn place(&self, staged: Staged, result: &ArticleResult) -> Result<PathBuf, SpoolError> {
+        let Staged { stem, tmp } = staged;
+        let tag = short_id(&result.id);
+        let candidates = std::iter::once(fit(&stem, ".json"))
+            .chain(std::iter::once(fit(&stem, &format!(".{tag}.json"))))
+            .chain((2..).map(|n| fit(&stem, &format!(".{tag}-{n}.json"))));
+        let mut tmp = tmp;
         for name in candidates {
             let path = self.outbox.join(&name);
             // Try to take a free name; if it is taken, see whose result is there.
             loop {
                 match std::fs::read(&path) {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        if write_atomic(&self.outbox, &name, json, false)
-                            .map_err(file_error("cannot write result", &path))?
-                        {
-                            return Ok(path);
+                        match tmp.persist_noclobber(&path) {
+                            Ok(()) => return Ok(path),
+                            // Someone wrote it between our look and our rename: look again.
+                            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.path,
+                            Err(e) => {
+                                return Err(SpoolError::File {
+                                    action: "cannot write result",
+                                    path,
+                                    source: e.error,
+                                });
+                            }
                         }
-                        // Someone wrote it between our look and our write: look again.
                     }
                     Err(source) => return Err(SpoolError::File { action: "cannot read", path, source }),
                     Ok(existing) => {
@@ -465,8 +622,11 @@ impl Spool {
                             break;
                         }
                         // The same document again (redelivery after a crash): rewrite in place.
-                        write_atomic(&self.outbox, &name, json, true)
-                            .map_err(file_error("cannot write result", &path))?;
+                        tmp.persist(&path).map_err(|e| SpoolError::File {
+                            action: "cannot write result",
+                            path: path.clone(),
+                            source: e.error,
+                        })?;
                         return Ok(path);
                     }
                 }
@@ -476,15 +636,18 @@ impl Spool {
     }
 
     /// Moves a claimed file into `dir` under its own name, or `<name>.<tag>` (then
-    /// `<name>.<tag>-N`) when that is taken. Returns the new path.
-    fn move_out(&self, claim: &Claim, dir: &Path, tag: &str) -> Result<PathBuf, SpoolError> {
+    /// `<name>.<tag>-N`) when that is taken, and fsyncs `dir` if `sync` (a batch syncs once
+    /// for all its moves). Returns the new path.
+    fn move_out(&self, claim: &Claim, dir: &Path, tag: &str, sync: bool) -> Result<PathBuf, SpoolError> {
         let candidates = std::iter::once(claim.name.clone())
             .chain(std::iter::once(fit(&claim.name, &format!(".{tag}"))))
             .chain((2..).map(|n| fit(&claim.name, &format!(".{tag}-{n}"))));
         for name in candidates {
             let to = dir.join(&name);
             if rename_noreplace(&claim.path, &to).map_err(file_error("cannot move", &claim.path))? {
-                sync_dir(dir).map_err(file_error("cannot sync", dir))?;
+                if sync {
+                    sync_dir(dir).map_err(file_error("cannot sync", dir))?;
+                }
                 return Ok(to);
             }
         }
@@ -539,6 +702,165 @@ impl Spool {
         }
         unreachable!("the candidate names never run out")
     }
+}
+
+/// How many results of a batch may be written and not yet fsynced at once (each holds an
+/// open file).
+const MAX_UNSYNCED: usize = 128;
+
+/// The result files of an input: `(stem, JSON)` per article, the stem being the input's
+/// (`x.txt` → `x`) or, for article N of a multi-article input, `<stem>.<N>`. The JSON is the
+/// result pretty-printed, with a final newline.
+fn result_files<'a>(
+    claim: &'a Claim,
+    results: &'a [ArticleResult],
+) -> impl Iterator<Item = (OsString, Vec<u8>)> + 'a {
+    assert!(!results.is_empty(), "an input commits at least one result");
+    let stem = Path::new(&claim.name).file_stem().unwrap_or(&claim.name).to_owned();
+    results.iter().map(move |result| {
+        let mut json = serde_json::to_vec_pretty(result).expect("a result always serialises");
+        json.push(b'\n');
+        let stem = match result.meta.record {
+            Some(record) => {
+                let mut stem = stem.clone();
+                stem.push(format!(".{record}"));
+                stem
+            }
+            None => stem.clone(),
+        };
+        (stem, json)
+    })
+}
+
+/// Starts writing a file's dirty pages to disk without waiting (`sync_file_range`), so a
+/// later fsync finds them written or in flight. Only a hint: durability comes from the fsync.
+fn start_writeback(file: &std::fs::File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a valid open descriptor; the call only schedules writeback of its pages.
+    let _ = unsafe { libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE) };
+}
+
+/// At most this many threads fsync the results of one batch at once.
+const SYNC_THREADS: usize = 8;
+
+/// Fsyncs the written results in `unsynced` and moves each, in order, into its input's
+/// `staged` list; an input whose fsync fails gets the error and loses its staged files.
+///
+/// The fsyncs run on up to [`SYNC_THREADS`] threads at once: the filesystem's journal then
+/// commits them together (one journal commit and disk flush for all) instead of one after
+/// the other, which is most of a batch's cost.
+fn sync_staged(
+    unsynced: &mut Vec<(usize, Unsynced)>,
+    staged: &mut [Vec<Staged>],
+    errors: &mut [Option<SpoolError>],
+) {
+    let files: Vec<(usize, Unsynced)> = unsynced.drain(..).filter(|(i, _)| errors[*i].is_none()).collect();
+    let threads = files.len().min(SYNC_THREADS);
+    let synced: Vec<(usize, Result<Staged, SpoolError>)> = if threads <= 1 {
+        files.into_iter().map(|(i, file)| (i, file.sync())).collect()
+    } else {
+        // Deal the files out round-robin, then put the answers back in their order.
+        let mut shares: Vec<Vec<(usize, usize, Unsynced)>> = (0..threads).map(|_| Vec::new()).collect();
+        for (position, (i, file)) in files.into_iter().enumerate() {
+            shares[position % threads].push((position, i, file));
+        }
+        let mut answers: Vec<(usize, usize, Result<Staged, SpoolError>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = shares
+                .into_iter()
+                .map(|share| {
+                    scope.spawn(move || {
+                        share
+                            .into_iter()
+                            .map(|(position, i, file)| (position, i, file.sync()))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().expect("an fsync thread does not panic")).collect()
+        });
+        answers.sort_by_key(|(position, _, _)| *position);
+        answers.into_iter().map(|(_, i, result)| (i, result)).collect()
+    };
+    for (i, result) in synced {
+        if errors[i].is_some() {
+            continue;
+        }
+        match result {
+            Ok(file) => staged[i].push(file),
+            Err(e) => {
+                errors[i] = Some(e);
+                staged[i].clear();
+            }
+        }
+    }
+}
+
+/// A result written to a hidden temp file in the outbox, not yet fsynced.
+#[derive(Debug)]
+struct Unsynced {
+    stem: OsString,
+    /// The name it is meant for (errors name it).
+    target: PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl Unsynced {
+    /// Fsyncs the file and closes it.
+    fn sync(self) -> Result<Staged, SpoolError> {
+        self.tmp.as_file().sync_all().map_err(file_error("cannot write result", &self.target))?;
+        Ok(Staged { stem: self.stem, tmp: self.tmp.into_temp_path() })
+    }
+}
+
+/// A result written to a hidden temp file in the outbox and fsynced, not yet renamed.
+#[derive(Debug)]
+struct Staged {
+    /// The result's name without `.json` (`<input stem>` or `<input stem>.<record>`).
+    stem: OsString,
+    /// The temp file (closed; deleted if dropped unplaced).
+    tmp: tempfile::TempPath,
+}
+
+/// How far one input's commit has got; kept across attempts so a retry resumes there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Progress {
+    /// Nothing of it is durable yet.
+    Analysed,
+    /// Every result is durable under these names; the input is still in `work/`.
+    Written(Vec<PathBuf>),
+    /// The input has left `work/` (moved into `archive/`, or deleted); only the archive's
+    /// fsync may be missing.
+    Moved(Vec<PathBuf>),
+}
+
+/// A claimed input and its results (one per article), waiting to be committed by
+/// [`Spool::commit_batch`], with how far earlier attempts got.
+#[derive(Debug)]
+pub struct Pending {
+    /// The input in `work/`.
+    pub claim: Claim,
+    /// Its results, in article order; at least one.
+    pub results: Vec<ArticleResult>,
+    progress: Progress,
+}
+
+impl Pending {
+    /// An input whose results are ready and nothing of which is committed yet.
+    pub fn new(claim: Claim, results: Vec<ArticleResult>) -> Self {
+        assert!(!results.is_empty(), "an input commits at least one result");
+        Self { claim, results, progress: Progress::Analysed }
+    }
+
+    /// True until its results are durable: the plugins' state behind them must be flushed
+    /// before they are written (the ABI's `flush`).
+    pub fn needs_flush(&self) -> bool {
+        self.progress == Progress::Analysed
+    }
+}
+
+/// An error like `e` for each of several files a failed folder sync concerns.
+fn same_error(action: &'static str, path: &Path, e: &std::io::Error) -> SpoolError {
+    SpoolError::File { action, path: path.to_owned(), source: std::io::Error::new(e.kind(), e.to_string()) }
 }
 
 /// What a failed input's report adds to its name in `failed/`.
@@ -677,6 +999,46 @@ mod tests {
         assert!(s.leftovers().unwrap().is_empty());
     }
 
+    /// In a batch, an input with several articles moves only when all of its results are
+    /// durable: one failed article holds back that input alone, and the retry resumes it.
+    #[test]
+    fn a_batch_moves_a_multi_article_input_only_with_all_its_results() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let feed = drop_and_claim(&s, "feed.jsonl", "{}\n{}\n");
+        let articles: Vec<ArticleResult> = (1..=2)
+            .map(|n| {
+                let mut r = result(&format!("b3:ffffffffffff#{n}"), "feed.jsonl");
+                r.meta.record = Some(n);
+                r
+            })
+            .collect();
+        let mut feed = Pending::new(feed, articles);
+        let mut single =
+            Pending::new(drop_and_claim(&s, "one.txt", "one"), vec![result("b3:1111", "one.txt")]);
+        // Article 2's name is a folder with something in it: its result cannot be placed.
+        std::fs::create_dir(s.outbox.join("feed.2.json")).unwrap();
+        std::fs::write(s.outbox.join("feed.2.json/x"), "").unwrap();
+
+        let outcomes = s.commit_batch(&mut [&mut feed, &mut single]);
+        assert!(outcomes[0].as_ref().is_err_and(|e| e.to_string().contains("feed.2.json")), "{outcomes:?}");
+        assert_eq!(outcomes[1].as_ref().unwrap(), &[s.outbox.join("one.json")]);
+        assert_eq!(list(&s.work), ["feed.jsonl"], "the input waits for its second result");
+        assert_eq!(list(&s.archive), ["one.txt"]);
+        assert!(feed.needs_flush(), "nothing of it is committed yet");
+
+        std::fs::remove_dir_all(s.outbox.join("feed.2.json")).unwrap();
+        let outcomes = s.commit_batch(&mut [&mut feed]);
+        assert_eq!(
+            outcomes[0].as_ref().unwrap(),
+            &[s.outbox.join("feed.1.json"), s.outbox.join("feed.2.json")],
+            "the retry rewrites article 1's result in place and adds article 2's"
+        );
+        assert_eq!(list(&s.archive), ["feed.jsonl", "one.txt"]);
+        assert!(list(&s.work).is_empty());
+        assert_eq!(list(&s.outbox), ["feed.1.json", "feed.2.json", "one.json"], "no temp files left");
+    }
+
     #[test]
     fn a_different_document_with_the_same_name_never_overwrites() {
         let dir = tempfile::tempdir().unwrap();
@@ -698,7 +1060,6 @@ mod tests {
         let claim = drop_and_claim(&s, "a.txt", "one");
         s.write_result(
             OsStr::new("a"),
-            "aaaa",
             &result("b3:aaaa", "a.txt"),
             b"{\"id\":\"b3:aaaa\",\"source\":{\"name\":\"a.txt\"}}",
         )

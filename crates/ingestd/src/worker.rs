@@ -1,7 +1,10 @@
-//! One document's journey, start to finish: claim, read, analyse, commit or fail.
+//! One document's journey, start to finish: claim, read, analyse, then hand it to the
+//! [`Committer`] (group commit), or fail it.
 //!
 //! Everything here is blocking (file I/O and plugin calls); the daemon runs it on blocking
-//! threads, never on the async runtime's.
+//! threads, never on the async runtime's. A worker does not wait for its document's commit:
+//! it goes on to the next document while the committer writes this one's results, together
+//! with whatever else is ready.
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
@@ -10,14 +13,17 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
+use crate::commit::{CommitError, Committer, FIRST_RETRY, MAX_RETRY, QUEUE, Ticket};
 use crate::host::Pipeline;
 use crate::input::{self, InputError};
 use crate::metrics::Metrics;
-use crate::spool::{Claim, Spool, SpoolError, now_rfc3339};
+use crate::spool::{Claim, Pending, Spool, SpoolError, now_rfc3339};
 
-/// How a document ended.
+/// How a document ended, as far as its worker knows.
 #[derive(Debug)]
 pub enum Outcome {
+    /// Analysed and handed to the committer; the ticket tells when its results are durable.
+    Committing(Ticket),
     /// Its result is in the outbox (the first result, for an input with several articles).
     Done(PathBuf),
     /// It is in `failed/` with a report.
@@ -26,16 +32,12 @@ pub enum Outcome {
     NotClaimed,
 }
 
-/// First wait before retrying a spool write that failed (full disk, unwritable outbox).
-const FIRST_RETRY: Duration = Duration::from_millis(500);
-/// Longest wait between retries.
-const MAX_RETRY: Duration = Duration::from_secs(60);
-
-/// Analyses claimed documents with a loaded pipeline.
+/// Analyses claimed documents with a loaded pipeline and hands them to the committer.
 #[derive(Debug)]
 pub struct Worker {
     spool: Spool,
-    pipeline: Pipeline,
+    pipeline: Arc<Pipeline>,
+    committer: Committer,
     max_bytes: u64,
     /// Cancelled on shutdown: stops retrying spool writes (the claim stays in `work/`).
     stop: CancellationToken,
@@ -44,15 +46,32 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// A worker over these folders and plugins.
+    /// A worker over these folders and plugins, with its commit stage (a thread) started: at
+    /// most [`QUEUE`] (or `workers`, if more) analysed documents wait for their commit at once.
     pub fn new(
         spool: Spool,
         pipeline: Pipeline,
         max_bytes: u64,
+        workers: usize,
         stop: CancellationToken,
         metrics: Arc<Metrics>,
-    ) -> Self {
-        Self { spool, pipeline, max_bytes, stop, metrics }
+    ) -> Result<Self, SpoolError> {
+        let pipeline = Arc::new(pipeline);
+        let capacity = QUEUE.max(workers);
+        let committer =
+            Committer::start(spool.clone(), pipeline.clone(), capacity, stop.clone(), metrics.clone())
+                .map_err(|source| SpoolError::File {
+                    action: "cannot start the commit thread for",
+                    path: spool.outbox.clone(),
+                    source,
+                })?;
+        Ok(Self { spool, pipeline, committer, max_bytes, stop, metrics })
+    }
+
+    /// Commits what is still queued (retrying until it succeeds or the daemon stops), then
+    /// ends the commit thread. Called once no document is being analysed any more.
+    pub fn finish_commits(&self) {
+        self.committer.close();
     }
 
     /// The folders.
@@ -68,46 +87,51 @@ impl Worker {
         }
     }
 
-    /// Handles a claimed file until it has exactly one outcome, and logs that outcome.
+    /// Analyses a claimed file and hands it to the committer (which logs its outcome once
+    /// committed), or fails it into `failed/` and logs that.
     pub fn handle(&self, claim: &Claim) -> Result<Outcome, SpoolError> {
         self.metrics.document_started();
         let outcome = self.settle(claim);
-        self.metrics.document_finished(match &outcome {
-            Ok(Outcome::Done(_)) => Some("done"),
-            Ok(Outcome::Failed(_)) => Some("failed"),
-            Ok(Outcome::NotClaimed) | Err(_) => None,
-        });
+        match &outcome {
+            // The committer reports the document finished.
+            Ok(Outcome::Committing(_)) => {}
+            Ok(Outcome::Failed(_)) => self.metrics.document_finished(Some("failed")),
+            Ok(Outcome::Done(_)) => self.metrics.document_finished(Some("done")),
+            Ok(Outcome::NotClaimed) | Err(_) => self.metrics.document_finished(None),
+        }
         outcome
+    }
+
+    /// [`Worker::handle`], then waits for the commit: `Done` once the results are durable and
+    /// the input archived. For files that must not overlap another (resumed suspects).
+    pub fn handle_and_wait(&self, claim: &Claim) -> Result<Outcome, CommitError> {
+        match self.handle(claim)? {
+            Outcome::Committing(ticket) => {
+                let paths = ticket.wait()?;
+                Ok(Outcome::Done(
+                    paths.into_iter().next().expect("read_articles yields at least one article"),
+                ))
+            }
+            other => Ok(other),
+        }
     }
 
     fn settle(&self, claim: &Claim) -> Result<Outcome, SpoolError> {
         let started = Instant::now();
         let file = claim.name.to_string_lossy();
-        let outcome = match self.analyse(claim) {
+        match self.analyse(claim) {
             Ok(results) => {
                 results.iter().for_each(|result| self.metrics.observe_result(result));
-                let paths = self.retrying(claim, || self.spool.commit_all(claim, &results))?;
-                if paths.len() > 1 {
-                    tracing::debug!(file = %file, results = paths.len(), "one result per article");
-                }
-                Outcome::Done(paths.into_iter().next().expect("read_articles yields at least one article"))
+                Ok(Outcome::Committing(self.committer.submit(Pending::new(claim.clone(), results), started)))
             }
             Err(e) => {
                 tracing::warn!(file = %file, kind = e.kind(), "failed: {e}");
-                Outcome::Failed(self.retrying(claim, || self.spool.fail(claim, e.kind(), &e.to_string()))?)
+                let path = self.retrying(claim, || self.spool.fail(claim, e.kind(), &e.to_string()))?;
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                tracing::info!(file = %file, outcome = "failed", ms = format!("{ms:.1}"), moved_to = %path.display());
+                Ok(Outcome::Failed(path))
             }
-        };
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
-        match &outcome {
-            Outcome::Done(path) => {
-                tracing::info!(file = %file, outcome = "done", ms = format!("{ms:.1}"), result = %path.display())
-            }
-            Outcome::Failed(path) => {
-                tracing::info!(file = %file, outcome = "failed", ms = format!("{ms:.1}"), moved_to = %path.display())
-            }
-            Outcome::NotClaimed => {}
         }
-        Ok(outcome)
     }
 
     /// Moves a file that was in flight during `crashes` daemon crashes to `failed/`.

@@ -276,8 +276,14 @@ impl Env {
     /// Compiles a C plugin source into `lib<name>.so` in the temp dir with the system `cc`,
     /// against the ABI header, and returns its absolute path.
     pub fn compile_c(&self, source: &Path, name: &str) -> PathBuf {
+        self.compile_c_with(source, name, &[])
+    }
+
+    /// Like [`Env::compile_c`], with extra compiler flags (e.g. `-DNAME` to select a variant).
+    pub fn compile_c_with(&self, source: &Path, name: &str, flags: &[&str]) -> PathBuf {
         let out = self.path(format!("lib{name}.so"));
         let output = Command::new("cc")
+            .args(flags)
             .args(["-std=c99", "-shared", "-fPIC", "-O2", "-Wall", "-I"])
             .arg(abi_include_dir())
             .arg("-o")

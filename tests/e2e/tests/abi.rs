@@ -7,8 +7,22 @@ use ingestd_e2e::{Env, article, assert_result_shape, fixtures_dir, plugin_result
 
 #[test]
 fn c_plugin_wordcount_counts_the_words() {
+    run_wordcount(&[], "1.1");
+}
+
+/// A plugin built for ABI 1.0 (minor 0, a descriptor that ends before `flush`) still loads
+/// and works; the host never reads its descriptor past `struct_size` (the field there aborts
+/// the process if called) and commits its results without a `flush`.
+#[test]
+fn c_plugin_of_abi_1_0_still_loads() {
+    run_wordcount(&["-DWORDCOUNT_ABI_1_0"], "1.0");
+}
+
+/// Builds `wordcount.c` with `flags`, checks `ingestd plugins` lists it with ABI `abi`, and
+/// runs one document through it in the daemon.
+fn run_wordcount(flags: &[&str], abi: &str) {
     let env = Env::new();
-    let lib = env.compile_c(&wordcount_source(), "wordcount");
+    let lib = env.compile_c_with(&wordcount_source(), "wordcount", flags);
     let plugins = format!("[[plugins]]\nname = \"wordcount\"\nlibrary = \"{}\"\n", lib.display());
     let config = env.write_config("ingestd.toml", &env.config(&plugins));
 
@@ -16,7 +30,7 @@ fn c_plugin_wordcount_counts_the_words() {
     let stdout = String::from_utf8_lossy(&listed.stdout);
     assert!(listed.status.success(), "ingestd plugins: {}", String::from_utf8_lossy(&listed.stderr));
     assert!(
-        stdout.starts_with("wordcount\t1.0.0\tabi 1.0\t"),
+        stdout.starts_with(&format!("wordcount\t1.0.0\tabi {abi}\t")),
         "ingestd plugins lists the C plugin: {stdout:?}"
     );
 
@@ -60,6 +74,15 @@ fn plugin_with_another_abi_major_is_refused() {
     let config = env.write_config("ingestd.toml", &env.config(&plugins));
     assert_refused(&env, "plugins", &config, &lib, &["99"]);
     assert_refused(&env, "run", &config, &lib, &["99"]);
+}
+
+#[test]
+fn plugin_claiming_abi_1_1_with_a_1_0_descriptor_is_refused() {
+    let env = Env::new();
+    let lib = env.compile_c_with(&fixtures_dir().join("bad_abi.c"), "short_1_1", &["-DBAD_ABI_SHORT_1_1"]);
+    let plugins = format!("[[plugins]]\nname = \"short_1_1\"\nlibrary = \"{}\"\n", lib.display());
+    let config = env.write_config("ingestd.toml", &env.config(&plugins));
+    assert_refused(&env, "plugins", &config, &lib, &["1.1", "80 bytes"]);
 }
 
 #[test]

@@ -100,3 +100,94 @@ fn late_answer_of_an_uncooperative_plugin_is_discarded() {
     let (result, _) = run_slow("{ sleep_ms = 1500, ignore_cancel = true }");
     assert_timed_out(&result);
 }
+
+/// How many lines of the daemons' log (all starts) contain `needle`.
+fn log_count(env: &Env, needle: &str) -> usize {
+    std::fs::read_to_string(env.path("daemon.stderr"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains(needle))
+        .count()
+}
+
+/// The faulty plugin with `flush` failing while `<env>/flush-fails` exists, plus dedup.
+fn flush_failing_config(env: &Env) -> std::path::PathBuf {
+    let flag = env.path("flush-fails");
+    let plugins = format!(
+        "[[plugins]]\nname = \"faulty\"\nconfig = {{ fail_flush_while = \"{}\" }}\n\n\
+         [[plugins]]\nname = \"dedup\"\n",
+        flag.display()
+    );
+    env.write_config("ingestd.toml", &env.config(&plugins))
+}
+
+/// A plugin whose `flush` fails gets no result committed: the input stays claimed in
+/// `state/work/`, the commit is retried with back-off (logged each time, naming the plugin),
+/// nothing goes to `failed/`; once `flush` succeeds the result appears and the input is
+/// archived. A stop while it fails leaves the input claimed for the next start.
+#[test]
+fn failing_flush_commits_nothing_and_is_retried_until_it_succeeds() {
+    let env = Env::new();
+    let flag = env.path("flush-fails");
+    std::fs::write(&flag, "").unwrap();
+    let config = flush_failing_config(&env);
+    let mut daemon = env.start(&config);
+    daemon.wait_started();
+
+    let text = article("Ledger kept in memory", "The log could not be synced.");
+    env.drop_file("unsynced.txt", &text);
+    let needle = "cannot write outcome, input kept in work/";
+    daemon.wait_for("the failed flush to be retried twice", || log_count(&env, needle) >= 2);
+    let log = daemon.log();
+    assert!(
+        log.lines().any(|l| l.contains(needle) && l.contains("plugin `faulty`") && l.contains("flush")),
+        "the log names the plugin whose flush failed:\n{log}"
+    );
+    assert!(env.result("unsynced.txt").is_none(), "no result while flush fails");
+    assert!(list(&env.outbox()).is_empty(), "nothing in the outbox, not even temp files");
+    assert_eq!(list(&env.work()), ["unsynced.txt"], "the input stays claimed");
+    assert!(list(&env.failed()).is_empty() && list(&env.archive()).is_empty());
+
+    // A stop while failing is clean; the claim waits for the next start.
+    daemon.stop();
+    assert_eq!(list(&env.work()), ["unsynced.txt"], "still claimed after the stop");
+    let mut daemon = env.start(&config);
+    daemon.wait_for("a failed flush after the restart", || log_count(&env, needle) >= 3);
+    assert!(env.result("unsynced.txt").is_none());
+
+    std::fs::remove_file(&flag).unwrap();
+    daemon.wait_for("the result once flush succeeds", || env.result("unsynced.txt").is_some());
+    let result = env.result("unsynced.txt").unwrap();
+    assert_result_shape(&result, "unsynced.txt", text.as_bytes());
+    assert_eq!(result["errors"], serde_json::json!([]), "{result:#}");
+    plugin_result(&result, "faulty");
+    plugin_result(&result, "dedup");
+    daemon.wait_for("the input to be archived", || env.archive().join("unsynced.txt").exists());
+    assert!(list(&env.work()).is_empty() && list(&env.failed()).is_empty());
+    daemon.stop();
+}
+
+/// `ingestd process` prints a result only after the plugins' `flush`: when it fails, the
+/// file is reported (naming the plugin), nothing is printed and the exit code is 1.
+#[test]
+fn process_prints_nothing_when_flush_fails() {
+    let env = Env::new();
+    let flag = env.path("flush-fails");
+    let config = flush_failing_config(&env);
+    let file = env.path("one.txt");
+    std::fs::write(&file, article("Printed only when durable", "Sync first.")).unwrap();
+    let args = ["process", "--config", config.to_str().unwrap(), file.to_str().unwrap()];
+
+    std::fs::write(&flag, "").unwrap();
+    let out = env.run(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr:\n{stderr}");
+    assert!(out.stdout.is_empty(), "no result printed: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(stderr.contains("one.txt") && stderr.contains("plugin `faulty`"), "stderr:\n{stderr}");
+
+    std::fs::remove_file(&flag).unwrap();
+    let out = env.run(&args);
+    assert!(out.status.success(), "stderr:\n{}", String::from_utf8_lossy(&out.stderr));
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    plugin_result(&result, "faulty");
+}

@@ -7,7 +7,8 @@
 //! ```toml
 //! [[plugins]]
 //! name = "faulty"
-//! config = { panic_on = "BOOM", error_on = "FAIL", abort_on = "ABORT", sleep_ms = 20, ignore_cancel = false }
+//! config = { panic_on = "BOOM", error_on = "FAIL", abort_on = "ABORT", sleep_ms = 20, ignore_cancel = false,
+//!            fail_flush_while = "/path/to/flag" }
 //! ```
 //!
 //! - `panic_on`: the text contains it → `process` panics (the SDK turns that into
@@ -21,6 +22,8 @@
 //! - `ignore_cancel`: sleep the full `sleep_ms` without looking at [`Call::is_cancelled`]
 //!   (a plugin that does not cooperate with time limits; the host must discard its late
 //!   answer).
+//! - `fail_flush_while`: while a file exists at this path, `flush` (ABI 1.1) fails, so the
+//!   host must commit none of the results behind it; remove the file and flushes succeed.
 //!
 //! Otherwise the result is `{"chars": N}`, N being the text length in Unicode code points.
 //! The checks run in the order abort, panic, error, sleep.
@@ -52,6 +55,9 @@ pub struct Config {
     /// Sleep without checking for cancellation.
     #[serde(default)]
     pub ignore_cancel: bool,
+    /// `flush` fails while a file exists at this path.
+    #[serde(default)]
+    pub fail_flush_while: Option<std::path::PathBuf>,
 }
 
 /// What a well-behaved call returns.
@@ -109,6 +115,15 @@ impl Plugin for Faulty {
             }
         }
         Ok(Output { chars: text.chars().count() })
+    }
+
+    fn flush(&self) -> Result<(), String> {
+        match &self.config.fail_flush_while {
+            Some(flag) if flag.exists() => {
+                Err(format!("faulty: flush fails while {} exists", flag.display()))
+            }
+            _ => Ok(()),
+        }
     }
 }
 

@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use ingest_abi::ffi::{
-    IngestBuffer, IngestCall, IngestHostApi, IngestStr, LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARN,
-    STATUS_CANCELLED, STATUS_OK, STATUS_PANIC,
+    HOST_CALLS_FLUSH, IngestBuffer, IngestCall, IngestHostApi, IngestStr, LOG_DEBUG, LOG_ERROR, LOG_INFO,
+    LOG_WARN, STATUS_CANCELLED, STATUS_OK, STATUS_PANIC,
 };
 
 use super::HostError;
@@ -141,7 +141,7 @@ fn take_buffer(library: &PluginLibrary, buffer: IngestBuffer) -> Vec<u8> {
     // SAFETY: the plugin filled `ptr..ptr+len`; it stays valid until we free it below.
     let bytes = unsafe { std::slice::from_raw_parts(buffer.ptr, buffer.len) }.to_vec();
     // SAFETY: the buffer came from this plugin and is freed once, by its own function.
-    unsafe { (library.descriptor.free_buffer)(buffer) };
+    unsafe { (library.functions.free_buffer)(buffer) };
     bytes
 }
 
@@ -162,6 +162,8 @@ impl PluginInstance {
             state_dir: IngestStr::from_str(&state_dir),
             log: host_log,
             is_cancelled: host_is_cancelled,
+            // This host calls `flush` before committing results (the committer, `process`).
+            flags: HOST_CALLS_FLUSH,
         });
         let config = serde_json::to_vec(config).expect("a JSON value always serialises");
         let mut instance: *mut c_void = std::ptr::null_mut();
@@ -169,7 +171,7 @@ impl PluginInstance {
         // SAFETY: every pointer is valid for the call; `api` outlives the instance (both are
         // owned by the returned value).
         let status = unsafe {
-            (library.descriptor.create)(
+            (library.functions.create)(
                 api.as_ref(),
                 IngestStr { ptr: config.as_ptr(), len: config.len() },
                 &mut instance,
@@ -194,6 +196,30 @@ impl PluginInstance {
         &self.library
     }
 
+    /// Calls the plugin's `flush` (ABI 1.1): everything it recorded for the documents whose
+    /// `process` calls have returned is durable on `Ok`. A plugin without `flush` (ABI 1.0,
+    /// or NULL) keeps its state durable within `process`: `Ok` at once. Not thread-safe
+    /// plugins are not flushed while a `process` call of theirs runs.
+    pub fn flush(&self) -> Result<(), CallError> {
+        let Some(flush) = self.library.functions.flush else {
+            return Ok(());
+        };
+        let _guard = self.serial.as_ref().map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut error = IngestBuffer::empty();
+        // SAFETY: the instance is alive (we own it), `error` outlives the call, and plugins
+        // that are not thread-safe are serialised by `_guard`.
+        let status = unsafe { flush(self.instance, &mut error) };
+        let bytes = take_buffer(&self.library, error);
+        let message = String::from_utf8_lossy(&bytes).into_owned();
+        match status {
+            STATUS_OK => Ok(()),
+            STATUS_PANIC => Err(CallError::Panicked(message)),
+            other => {
+                Err(CallError::Failed(if message.is_empty() { format!("status {other}") } else { message }))
+            }
+        }
+    }
+
     /// Runs `process` on one document (JSON) and returns the plugin's JSON answer.
     pub fn process(&self, document_json: &[u8], call: &CallState) -> Result<Vec<u8>, CallError> {
         let _guard = self.serial.as_ref().map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
@@ -201,7 +227,7 @@ impl PluginInstance {
         // SAFETY: the instance is alive (we own it), the document and call state outlive the
         // call, and non-thread-safe plugins are serialised by `_guard`.
         let status = unsafe {
-            (self.library.descriptor.process)(
+            (self.library.functions.process)(
                 self.instance,
                 std::ptr::from_ref(call).cast(),
                 IngestStr { ptr: document_json.as_ptr(), len: document_json.len() },
@@ -225,6 +251,6 @@ impl Drop for PluginInstance {
     fn drop(&mut self) {
         // SAFETY: the instance came from `create`, no call is running (we hold `&mut self`),
         // and it is destroyed exactly once.
-        unsafe { (self.library.descriptor.destroy)(self.instance) };
+        unsafe { (self.library.functions.destroy)(self.instance) };
     }
 }

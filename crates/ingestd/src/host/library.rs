@@ -3,15 +3,29 @@
 use std::path::{Path, PathBuf};
 
 use ingest_abi::ffi::{
-    ABI_MAGIC, ABI_MAJOR, DescriptorFn, FLAG_THREAD_SAFE, IngestPluginDescriptor, PLUGIN_SYMBOL,
+    ABI_MAGIC, ABI_MAJOR, CreateFn, DESCRIPTOR_SIZE_1_0, DescriptorFn, DestroyFn, FLAG_THREAD_SAFE, FlushFn,
+    FreeBufferFn, IngestPluginDescriptor, IngestStr, PLUGIN_SYMBOL, ProcessFn,
 };
 
 use super::HostError;
 
+/// The functions of a checked descriptor, copied out of it: only the fields its
+/// `struct_size` covers are ever read, so a 1.0 plugin's shorter descriptor is never read
+/// past its end.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Functions {
+    pub(super) create: CreateFn,
+    pub(super) process: ProcessFn,
+    pub(super) destroy: DestroyFn,
+    pub(super) free_buffer: FreeBufferFn,
+    /// ABI 1.1; `None` for a 1.0 plugin or a NULL entry (nothing to make durable).
+    pub(super) flush: Option<FlushFn>,
+}
+
 /// An opened plugin library whose descriptor passed every check.
 ///
-/// Invariant: the library is never unloaded (it is leaked on purpose), so `descriptor` and
-/// every function pointer in it stay valid for the life of the process.
+/// Invariant: the library is never unloaded (it is leaked on purpose), so `functions` stay
+/// valid for the life of the process.
 #[derive(Debug, Clone)]
 pub struct PluginLibrary {
     /// The file it was loaded from.
@@ -24,8 +38,19 @@ pub struct PluginLibrary {
     pub abi: (u16, u16),
     /// Whether `process` may run on several threads at once.
     pub thread_safe: bool,
-    pub(super) descriptor: &'static IngestPluginDescriptor,
+    pub(super) functions: Functions,
 }
+
+impl PluginLibrary {
+    /// Whether the plugin has a `flush` (ABI 1.1) for the host to call before committing.
+    pub fn has_flush(&self) -> bool {
+        self.functions.flush.is_some()
+    }
+}
+
+/// Where `flush` ends in a descriptor: a `struct_size` at least this large has it.
+const FLUSH_END: usize =
+    std::mem::offset_of!(IngestPluginDescriptor, flush) + std::mem::size_of::<Option<FlushFn>>();
 
 /// The file name a plugin called `name` has by default: `lib<name>.so` with dashes as
 /// underscores, as Cargo names a `cdylib`.
@@ -95,9 +120,18 @@ pub fn open(path: &Path) -> Result<PluginLibrary, HostError> {
             "it was built for plugin ABI major version {major}.{minor}, this ingestd speaks {ABI_MAJOR}.x"
         )));
     }
-    let needed = std::mem::size_of::<IngestPluginDescriptor>();
-    if (size as usize) < needed {
-        return Err(fail(format!("descriptor is {size} bytes, ABI {ABI_MAJOR} needs at least {needed}")));
+    // A plugin of an older minor version has a shorter descriptor (1.0 ends before `flush`);
+    // one of a newer minor a longer one, of which only the fields this host knows are read.
+    let size = size as usize;
+    if size < DESCRIPTOR_SIZE_1_0 {
+        return Err(fail(format!(
+            "descriptor is {size} bytes, ABI {ABI_MAJOR}.0 needs at least {DESCRIPTOR_SIZE_1_0}"
+        )));
+    }
+    if minor >= 1 && size < FLUSH_END {
+        return Err(fail(format!(
+            "it claims ABI {major}.{minor} but its descriptor is {size} bytes, ABI {major}.1 needs at least {FLUSH_END}"
+        )));
     }
     // A C plugin may leave a function pointer NULL; a Rust `fn` field must never be null, so
     // look at each as an `Option` (same layout) before viewing the descriptor as a whole.
@@ -109,7 +143,7 @@ pub fn open(path: &Path) -> Result<PluginLibrary, HostError> {
     ]
     .into_iter()
     .filter(|(_, offset)| {
-        // SAFETY: `size` covers a v1 descriptor, so the field is in bounds; a function pointer
+        // SAFETY: `size` covers a 1.0 descriptor, so the field is in bounds; a function pointer
         // field holds either NULL or a function, both valid for `Option<fn>`.
         unsafe { raw.byte_add(*offset).cast::<Option<unsafe extern "C" fn()>>().read() }.is_none()
     })
@@ -118,11 +152,27 @@ pub fn open(path: &Path) -> Result<PluginLibrary, HostError> {
     if !null_functions.is_empty() {
         return Err(fail(format!("its descriptor has NULL functions: {}", null_functions.join(", "))));
     }
-    // SAFETY: magic, version, size and non-null functions checked: this is a v1 descriptor in
-    // static memory of a library that is never unloaded.
-    let descriptor: &'static IngestPluginDescriptor = unsafe { &*raw };
+    // Each field is read through the raw pointer, never through a reference to the whole
+    // (1.1-sized) struct, which a 1.0 plugin's static descriptor is too short for.
+    // SAFETY: magic, version and size checked: the 1.0 fields are in bounds, in static memory
+    // of a library that is never unloaded, and the four functions were checked non-null.
+    let (flags, name, version, functions) = unsafe {
+        (
+            (&raw const (*raw).flags).read(),
+            (&raw const (*raw).name).read(),
+            (&raw const (*raw).version).read(),
+            Functions {
+                create: (&raw const (*raw).create).read(),
+                process: (&raw const (*raw).process).read(),
+                destroy: (&raw const (*raw).destroy).read(),
+                free_buffer: (&raw const (*raw).free_buffer).read(),
+                // ABI 1.1: only when `struct_size` covers it (checked against FLUSH_END).
+                flush: if size >= FLUSH_END { (&raw const (*raw).flush).read() } else { None },
+            },
+        )
+    };
     // SAFETY: the descriptor's strings point to static data of the plugin (the contract).
-    let (name, version) = unsafe { (descriptor.name.as_bytes(), descriptor.version.as_bytes()) };
+    let (name, version) = unsafe { (IngestStr::as_bytes(name), IngestStr::as_bytes(version)) };
     let text = |bytes: &[u8], what: &str| {
         std::str::from_utf8(bytes).map(str::to_owned).map_err(|_| fail(format!("its {what} is not UTF-8")))
     };
@@ -135,8 +185,8 @@ pub fn open(path: &Path) -> Result<PluginLibrary, HostError> {
         version: text(version, "version")?,
         name,
         abi: (major, minor),
-        thread_safe: descriptor.flags & FLAG_THREAD_SAFE != 0,
-        descriptor,
+        thread_safe: flags & FLAG_THREAD_SAFE != 0,
+        functions,
     })
 }
 

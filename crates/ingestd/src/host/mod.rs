@@ -65,6 +65,16 @@ pub enum HostError {
     },
 }
 
+/// A plugin's `flush` failed: the results of the documents it covers must not be committed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("plugin `{plugin}` could not make its state durable (flush, {}): {}", .error.kind(), .error.message())]
+pub struct FlushError {
+    /// The configured name of the plugin whose `flush` failed.
+    pub plugin: String,
+    /// What it answered.
+    pub error: CallError,
+}
+
 fn display_paths(paths: &[PathBuf]) -> String {
     paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
@@ -119,6 +129,16 @@ impl Pipeline {
     /// The loaded plugins, in run order.
     pub fn plugins(&self) -> &[LoadedPlugin] {
         &self.plugins
+    }
+
+    /// Makes durable what every plugin recorded for the documents analysed so far (each
+    /// plugin's ABI 1.1 `flush`, in run order): called once per batch before its results are
+    /// committed. Stops at the first failure, naming the plugin.
+    pub fn flush(&self) -> Result<(), FlushError> {
+        for plugin in &self.plugins {
+            plugin.instance.flush().map_err(|error| FlushError { plugin: plugin.name.clone(), error })?;
+        }
+        Ok(())
     }
 
     /// Runs `document` through every plugin in order and assembles the result. A plugin that

@@ -1,0 +1,563 @@
+//! The commit stage: group commit of analysed documents.
+//!
+//! Workers analyse documents and hand each claimed input with its results to one
+//! [`Committer`]. Its thread takes whatever is queued at that moment as one batch (natural
+//! batching: no timer, so a lone document is committed at once, and a batch grows only while
+//! the previous one was being written), then:
+//!
+//! 1. calls every plugin's `flush` once for the batch (ABI 1.1), so the plugins' state behind
+//!    the results is durable before any result is visible;
+//! 2. commits the batch with [`Spool::commit_batch`]: each result written to a temp file and
+//!    fsynced, renamed in, one fsync of the outbox, the inputs moved to `archive/` (or
+//!    deleted), one fsync of the archive.
+//!
+//! The durability rules are the spool's: a result is visible only once durable, and an input
+//! leaves `work/` only after all of its results are durable. If `flush` fails, none of the
+//! batch's results is written. Failures are per input: an input whose commit failed waits
+//! with a back-off (0.5 s doubling to 60 s, its claim kept in `work/`) and joins a later
+//! batch, resuming where it stopped, while the other inputs of its batch complete. On
+//! shutdown an input that cannot be committed stays in `work/` for the next start.
+//!
+//! Memory stays bounded: [`Committer::submit`] waits while `capacity` inputs
+//! ([`QUEUE`] in the daemon) are queued, being committed or waiting to retry, so at most that
+//! many analysed documents wait for their commit, besides the `workers` being analysed. The
+//! room lets a batch grow while the previous one is being synced: a commit costs a few disk
+//! syncs whatever its size, so under load batches grow until the commit keeps up.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::host::{FlushError, Pipeline};
+use crate::metrics::Metrics;
+use crate::spool::{Pending, Spool, SpoolError};
+
+/// First wait before retrying a commit that failed (full disk, unwritable outbox, a plugin's
+/// failed `flush`).
+pub const FIRST_RETRY: Duration = Duration::from_millis(500);
+/// Longest wait between retries.
+pub const MAX_RETRY: Duration = Duration::from_secs(60);
+/// How many analysed inputs may wait for their commit at once in the daemon: enough for a
+/// batch to cover the documents several workers analyse during one commit's disk syncs,
+/// small in memory (a result is tens of KB).
+pub const QUEUE: usize = 64;
+/// How often a committer with inputs waiting to retry looks whether the daemon is stopping.
+const STOP_POLL: Duration = Duration::from_millis(50);
+
+/// Why an input is not committed (yet).
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    /// Writing a result, moving the input or syncing a folder failed.
+    #[error(transparent)]
+    Spool(#[from] SpoolError),
+    /// A plugin could not make its state durable, so no result of the batch was written.
+    #[error(transparent)]
+    Flush(#[from] FlushError),
+    /// The commit stage ended (its thread failed) before committing the input; it stays in
+    /// `work/` for the next start.
+    #[error("the commit stage stopped before committing this input; it stays in work/")]
+    Stopped,
+}
+
+/// Makes the plugins' state durable before results are committed: the [`Pipeline`] in the
+/// daemon; something simpler in tests.
+pub trait Flush: Send + Sync {
+    /// See [`Pipeline::flush`].
+    fn flush(&self) -> Result<(), FlushError>;
+}
+
+impl Flush for Pipeline {
+    fn flush(&self) -> Result<(), FlushError> {
+        Pipeline::flush(self)
+    }
+}
+
+/// The outcome of one input's commit: its results' paths, or why it stayed in `work/`.
+pub type Committed = Result<Vec<PathBuf>, CommitError>;
+
+/// Waits for one submitted input's commit.
+#[derive(Debug)]
+pub struct Ticket(mpsc::Receiver<Committed>);
+
+impl Ticket {
+    /// Blocks until the input is committed (its results' paths) or given up at shutdown.
+    pub fn wait(self) -> Committed {
+        self.0.recv().unwrap_or(Err(CommitError::Stopped))
+    }
+}
+
+/// One input on its way: queued, in a batch, or waiting to retry.
+struct Job {
+    pending: Pending,
+    /// When its worker took it up (the logged `ms` covers analysis and commit).
+    started: Instant,
+    reply: mpsc::Sender<Committed>,
+    /// The wait before its next retry.
+    delay: Duration,
+    /// When it may be retried (after a failure).
+    due: Instant,
+}
+
+#[derive(Default)]
+struct State {
+    queue: Vec<Job>,
+    /// Inputs submitted and not yet finished (queued, in a batch, or waiting to retry).
+    uncommitted: usize,
+    closed: bool,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    /// Wakes the committer: work queued, or closed.
+    work: Condvar,
+    /// Wakes submitters waiting for room.
+    room: Condvar,
+    capacity: usize,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// One input finished (committed or given up): room for another.
+    fn finished(&self) {
+        self.lock().uncommitted -= 1;
+        self.room.notify_all();
+    }
+}
+
+/// The commit stage of one daemon generation: one thread committing batches.
+pub struct Committer {
+    shared: Arc<Shared>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+    metrics: Arc<Metrics>,
+}
+
+impl std::fmt::Debug for Committer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Committer").field("capacity", &self.shared.capacity).finish_non_exhaustive()
+    }
+}
+
+impl Committer {
+    /// Starts the commit thread. At most `capacity` inputs (at least 1) wait for their commit
+    /// at once; `stop` (shutdown) ends retries, leaving their inputs in `work/`.
+    pub fn start(
+        spool: Spool,
+        flusher: Arc<dyn Flush>,
+        capacity: usize,
+        stop: CancellationToken,
+        metrics: Arc<Metrics>,
+    ) -> std::io::Result<Self> {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            work: Condvar::new(),
+            room: Condvar::new(),
+            capacity: capacity.max(1),
+        });
+        let stage = Stage { shared: shared.clone(), spool, flusher, stop, metrics: metrics.clone() };
+        let thread = std::thread::Builder::new().name("ingestd-commit".into()).spawn(move || stage.run())?;
+        Ok(Self { shared, thread: Mutex::new(Some(thread)), metrics })
+    }
+
+    /// Hands an analysed input to the commit stage, waiting while `capacity` inputs are
+    /// already uncommitted. `started` is when its worker took it up. The returned ticket may
+    /// be waited on or dropped (the commit happens either way).
+    pub fn submit(&self, pending: Pending, started: Instant) -> Ticket {
+        let (reply, ticket) = mpsc::channel();
+        let now = Instant::now();
+        let job = Job { pending, started, reply, delay: FIRST_RETRY, due: now };
+        let mut state = self.shared.lock();
+        while state.uncommitted >= self.shared.capacity && !state.closed {
+            state = self.shared.room.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        if state.closed {
+            // Too late (the stage is ending): the input stays in work/ for the next start, and
+            // the ticket answers `Stopped` (its sender is dropped here).
+            tracing::warn!(file = %job.pending.claim.name.to_string_lossy(), "not committed: the commit stage is closed");
+            self.metrics.document_finished(None);
+            return Ticket(ticket);
+        }
+        state.uncommitted += 1;
+        state.queue.push(job);
+        drop(state);
+        self.shared.work.notify_one();
+        Ticket(ticket)
+    }
+
+    /// Commits what is queued and waiting to retry (retries end only at shutdown), then ends
+    /// the thread. Called once the workers have finished.
+    pub fn close(&self) {
+        self.shared.lock().closed = true;
+        self.shared.work.notify_one();
+        self.shared.room.notify_all();
+        let thread = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(thread) = thread
+            && thread.join().is_err()
+        {
+            tracing::error!("the commit thread panicked; its inputs stay in work/ for the next start");
+        }
+    }
+}
+
+impl Drop for Committer {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// The commit thread's side.
+struct Stage {
+    shared: Arc<Shared>,
+    spool: Spool,
+    flusher: Arc<dyn Flush>,
+    stop: CancellationToken,
+    metrics: Arc<Metrics>,
+}
+
+impl Stage {
+    fn run(self) {
+        let mut waiting: Vec<Job> = Vec::new();
+        while let Some(batch) = self.next_batch(&mut waiting) {
+            waiting.extend(self.commit(batch));
+        }
+    }
+
+    /// Blocks until there is something to do: everything queued plus the retries that are
+    /// due (all of them once stopping, for one last try). `None` once closed and idle.
+    fn next_batch(&self, waiting: &mut Vec<Job>) -> Option<Vec<Job>> {
+        let mut state = self.shared.lock();
+        loop {
+            let now = Instant::now();
+            let stopping = self.stop.is_cancelled();
+            if !state.queue.is_empty() || waiting.iter().any(|job| stopping || job.due <= now) {
+                let mut batch = std::mem::take(&mut state.queue);
+                drop(state);
+                let (due, later): (Vec<Job>, Vec<Job>) =
+                    std::mem::take(waiting).into_iter().partition(|job| stopping || job.due <= now);
+                *waiting = later;
+                // Retries first: they were analysed before the new arrivals.
+                let mut all = due;
+                all.append(&mut batch);
+                return Some(all);
+            }
+            if state.closed && waiting.is_empty() {
+                return None;
+            }
+            state = match waiting.iter().map(|job| job.due).min() {
+                Some(due) => {
+                    let timeout = due.saturating_duration_since(now).min(STOP_POLL);
+                    self.shared.work.wait_timeout(state, timeout).unwrap_or_else(|e| e.into_inner()).0
+                }
+                None => self.shared.work.wait(state).unwrap_or_else(|e| e.into_inner()),
+            };
+        }
+    }
+
+    /// Commits one batch; returns the inputs to retry later.
+    fn commit(&self, batch: Vec<Job>) -> Vec<Job> {
+        let (began, inputs) = (Instant::now(), batch.len());
+        // The plugins' state first, once for the batch: nothing is written if it fails.
+        let flushed =
+            if batch.iter().any(|job| job.pending.needs_flush()) { self.flusher.flush() } else { Ok(()) };
+        let flush_ms = began.elapsed().as_secs_f64() * 1000.0;
+        let (mut ready, blocked): (Vec<Job>, Vec<Job>) = match &flushed {
+            Ok(()) => (batch, Vec::new()),
+            Err(_) => batch.into_iter().partition(|job| !job.pending.needs_flush()),
+        };
+        let mut outcomes: Vec<(Job, Committed)> = Vec::with_capacity(ready.len() + blocked.len());
+        if !ready.is_empty() {
+            let mut pendings: Vec<&mut Pending> = ready.iter_mut().map(|job| &mut job.pending).collect();
+            let results = self.spool.commit_batch(&mut pendings);
+            outcomes
+                .extend(ready.into_iter().zip(results).map(|(job, r)| (job, r.map_err(CommitError::from))));
+        }
+        tracing::debug!(
+            inputs,
+            flush_ms = format!("{flush_ms:.1}"),
+            ms = format!("{:.1}", began.elapsed().as_secs_f64() * 1000.0),
+            "batch committed"
+        );
+        if let Err(e) = flushed {
+            outcomes.extend(blocked.into_iter().map(|job| (job, Err(CommitError::Flush(e.clone())))));
+        }
+        let mut retry = Vec::new();
+        for (job, outcome) in outcomes {
+            if let Some(job) = self.settle(job, outcome) {
+                retry.push(job);
+            }
+        }
+        retry
+    }
+
+    /// Reports one input's outcome, or schedules its retry (returned).
+    fn settle(&self, mut job: Job, outcome: Committed) -> Option<Job> {
+        let file = job.pending.claim.name.to_string_lossy().into_owned();
+        match outcome {
+            Ok(paths) => {
+                let ms = job.started.elapsed().as_secs_f64() * 1000.0;
+                if paths.len() > 1 {
+                    tracing::debug!(file = %file, results = paths.len(), "one result per article");
+                }
+                let first = paths.first().expect("an input commits at least one result");
+                tracing::info!(file = %file, outcome = "done", ms = format!("{ms:.1}"), result = %first.display());
+                self.metrics.document_finished(Some("done"));
+                self.shared.finished();
+                let _ = job.reply.send(Ok(paths));
+                None
+            }
+            Err(e) if self.stop.is_cancelled() => {
+                tracing::error!(file = %file, "left in the spool for a retry at next start: {e}");
+                self.metrics.document_finished(None);
+                self.shared.finished();
+                let _ = job.reply.send(Err(e));
+                None
+            }
+            Err(e) => {
+                tracing::error!(
+                    file = %file,
+                    retry_in_ms = job.delay.as_millis() as u64,
+                    "cannot write outcome, input kept in work/: {e}"
+                );
+                job.due = Instant::now() + job.delay;
+                job.delay = (job.delay * 2).min(MAX_RETRY);
+                Some(job)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+    use std::path::Path;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use ingest_abi::ArticleResult;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::host::CallError;
+    use crate::spool::Claim;
+
+    /// Counts flushes; fails them while `failing`; a flush can be held up until released,
+    /// so a test can queue inputs behind a batch in progress.
+    #[derive(Default)]
+    struct FakeFlush {
+        calls: AtomicUsize,
+        failing: AtomicBool,
+        gate: Mutex<bool>,
+        opened: Condvar,
+        entered: AtomicUsize,
+    }
+
+    impl FakeFlush {
+        fn held() -> Self {
+            Self { gate: Mutex::new(true), ..Self::default() }
+        }
+
+        fn release(&self) {
+            *self.gate.lock().unwrap() = false;
+            self.opened.notify_all();
+        }
+    }
+
+    impl Flush for FakeFlush {
+        fn flush(&self) -> Result<(), FlushError> {
+            self.entered.fetch_add(1, Ordering::SeqCst);
+            let mut held = self.gate.lock().unwrap();
+            while *held {
+                held = self.opened.wait(held).unwrap();
+            }
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            if self.failing.load(Ordering::SeqCst) {
+                return Err(FlushError {
+                    plugin: "fake".into(),
+                    error: CallError::Failed("the index disk is gone".into()),
+                });
+            }
+            Ok(())
+        }
+    }
+
+    fn spool(dir: &Path) -> Spool {
+        let config = Config {
+            inbox: dir.join("inbox"),
+            outbox: dir.join("outbox"),
+            state: dir.join("state"),
+            failed: dir.join("failed"),
+            archive: dir.join("archive"),
+            ..Config::default()
+        };
+        Spool::open(&config).unwrap()
+    }
+
+    fn claimed(s: &Spool, name: &str) -> Pending {
+        std::fs::write(s.inbox.join(name), name).unwrap();
+        let claim: Claim = s.claim(OsStr::new(name)).unwrap().unwrap();
+        let result = ArticleResult {
+            schema: ingest_abi::RESULT_SCHEMA.into(),
+            id: format!("b3:{name}"),
+            source: ingest_abi::Source {
+                name: name.into(),
+                bytes: 1,
+                sha256: String::new(),
+                received_at: String::new(),
+            },
+            title: None,
+            language: "en".into(),
+            text: "x".into(),
+            meta: Default::default(),
+            stats: Default::default(),
+            plugins: Default::default(),
+            errors: Vec::new(),
+        };
+        Pending::new(claim, vec![result])
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A lone input is committed at once; inputs that arrive while a batch is being committed
+    /// are committed together in the next batch, behind one flush.
+    #[test]
+    fn inputs_queued_during_a_commit_share_the_next_batch_and_its_flush() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let flush = Arc::new(FakeFlush::held());
+        let committer = Committer::start(
+            s.clone(),
+            flush.clone(),
+            8,
+            CancellationToken::new(),
+            Arc::new(Metrics::default()),
+        )
+        .unwrap();
+
+        // The first input starts a batch at once (its flush is entered without waiting).
+        let first = committer.submit(claimed(&s, "a.txt"), Instant::now());
+        while flush.entered.load(Ordering::SeqCst) == 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // Four more arrive while it is held in flush.
+        let rest: Vec<Ticket> = ["b.txt", "c.txt", "d.txt", "e.txt"]
+            .iter()
+            .map(|name| committer.submit(claimed(&s, name), Instant::now()))
+            .collect();
+        flush.release();
+        assert_eq!(first.wait().unwrap(), [s.outbox.join("a.json")]);
+        for (ticket, name) in rest.into_iter().zip(["b", "c", "d", "e"]) {
+            assert_eq!(ticket.wait().unwrap(), [s.outbox.join(format!("{name}.json"))]);
+        }
+        assert_eq!(flush.calls.load(Ordering::SeqCst), 2, "one flush for the lone input, one for the four");
+        assert_eq!(names(&s.outbox), ["a.json", "b.json", "c.json", "d.json", "e.json"]);
+        assert_eq!(names(&s.archive), ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]);
+        assert!(names(&s.work).is_empty());
+        drop(committer);
+    }
+
+    /// A failed flush commits nothing of its batch; the inputs stay claimed and are committed
+    /// by a later flush that succeeds.
+    #[test]
+    fn a_failed_flush_commits_nothing_until_a_flush_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let flush = Arc::new(FakeFlush::default());
+        flush.failing.store(true, Ordering::SeqCst);
+        let committer = Committer::start(
+            s.clone(),
+            flush.clone(),
+            8,
+            CancellationToken::new(),
+            Arc::new(Metrics::default()),
+        )
+        .unwrap();
+        let ticket = committer.submit(claimed(&s, "a.txt"), Instant::now());
+        while flush.calls.load(Ordering::SeqCst) < 2 {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(names(&s.outbox).is_empty(), "nothing visible while flush fails");
+        assert_eq!(names(&s.work), ["a.txt"], "the input stays claimed");
+        flush.failing.store(false, Ordering::SeqCst);
+        assert_eq!(ticket.wait().unwrap(), [s.outbox.join("a.json")]);
+        assert_eq!(names(&s.archive), ["a.txt"]);
+    }
+
+    /// One input's failed write does not hold back the others of its batch; on shutdown the
+    /// failing one is given up and stays in work/.
+    #[test]
+    fn one_failed_input_does_not_fail_its_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let stop = CancellationToken::new();
+        let flush = Arc::new(FakeFlush::held());
+        let committer =
+            Committer::start(s.clone(), flush.clone(), 8, stop.clone(), Arc::new(Metrics::default()))
+                .unwrap();
+        // A first input holds the committer in its flush while the two others queue up, so
+        // they are committed as one batch.
+        let first = committer.submit(claimed(&s, "first.txt"), Instant::now());
+        while flush.entered.load(Ordering::SeqCst) == 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // Where bad.txt's result must go, a folder: writing it fails, for it alone.
+        std::fs::create_dir(s.outbox.join("bad.json")).unwrap();
+        std::fs::write(s.outbox.join("bad.json/x"), "").unwrap();
+        let bad = committer.submit(claimed(&s, "bad.txt"), Instant::now());
+        let good = committer.submit(claimed(&s, "good.txt"), Instant::now());
+        flush.release();
+        first.wait().unwrap();
+        assert_eq!(good.wait().unwrap(), [s.outbox.join("good.json")]);
+        assert_eq!(names(&s.work), ["bad.txt"]);
+        stop.cancel();
+        let err = bad.wait().unwrap_err().to_string();
+        assert!(err.contains("bad"), "the error names the file: {err}");
+        assert_eq!(names(&s.work), ["bad.txt"], "given up at shutdown, still claimed");
+        assert_eq!(names(&s.archive), ["first.txt", "good.txt"]);
+    }
+
+    /// `submit` waits while `capacity` inputs are uncommitted.
+    #[test]
+    fn submit_waits_for_room() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let flush = Arc::new(FakeFlush::held());
+        let committer = Arc::new(
+            Committer::start(
+                s.clone(),
+                flush.clone(),
+                2,
+                CancellationToken::new(),
+                Arc::new(Metrics::default()),
+            )
+            .unwrap(),
+        );
+        let (a, b, c) = (claimed(&s, "a.txt"), claimed(&s, "b.txt"), claimed(&s, "c.txt"));
+        let _a = committer.submit(a, Instant::now());
+        let _b = committer.submit(b, Instant::now());
+        let submitted = Arc::new(AtomicBool::new(false));
+        let third = {
+            let (committer, submitted) = (committer.clone(), submitted.clone());
+            std::thread::spawn(move || {
+                let ticket = committer.submit(c, Instant::now());
+                submitted.store(true, Ordering::SeqCst);
+                ticket.wait()
+            })
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(!submitted.load(Ordering::SeqCst), "the third waits while two are uncommitted");
+        flush.release();
+        assert_eq!(third.join().unwrap().unwrap(), [s.outbox.join("c.json")]);
+    }
+}
