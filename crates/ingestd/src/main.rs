@@ -186,7 +186,10 @@ fn run(source: ConfigSource, config: Config, config_path: Option<PathBuf>) -> an
     runtime.block_on(async {
         let shutdown = CancellationToken::new();
         let (reload_tx, reloads) = mpsc::channel(1);
-        tokio::spawn(handle_signals(shutdown.clone(), reload_tx.clone()));
+        // Installed here, before anything can report ready: a handler installed later by the
+        // spawned task would leave a window in which SIGTERM kills the process outright.
+        let signals = StopSignals::install().context("cannot install signal handlers")?;
+        tokio::spawn(handle_signals(signals, shutdown.clone(), reload_tx.clone()));
         let _config_watch = config_path.as_deref().and_then(|p| watch_config(p, reload_tx));
         daemon::serve(source, config, shutdown, reloads).await?;
         Ok(ExitCode::SUCCESS)
@@ -218,16 +221,29 @@ fn watch_config(path: &Path, reloads: mpsc::Sender<()>) -> Option<notify::Recomm
     }
 }
 
+/// The signals the daemon answers, registered with the runtime.
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Registers the handlers; from then on these signals are queued, never fatal.
+    fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+}
+
 /// SIGHUP: reload. First SIGINT/SIGTERM: graceful stop. Second: exit at once (claimed files
 /// stay in `work/` and are resumed at the next start, so nothing is lost).
-async fn handle_signals(shutdown: CancellationToken, reloads: mpsc::Sender<()>) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
-        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
-    else {
-        tracing::error!("cannot install signal handlers");
-        return;
-    };
+async fn handle_signals(signals: StopSignals, shutdown: CancellationToken, reloads: mpsc::Sender<()>) {
+    let StopSignals { mut term, mut int, mut hup } = signals;
     loop {
         tokio::select! {
             _ = term.recv() => break,
