@@ -1,13 +1,14 @@
 //! The dedup decision for one article: the pure analysis outside the lock, then the
 //! check-and-record against the index inside it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use ingest_abi::Document;
 
 use crate::config::Config;
 use crate::error::DedupError;
-use crate::index::{DocRecord, Entry, Index, Indexed};
+use crate::index::{DocRecord, Entry, Index, Indexed, LogSync};
 use crate::minhash::{self, MinHasher};
 use crate::normalise;
 use crate::paragraphs;
@@ -41,6 +42,11 @@ pub struct Engine {
     /// Held across lookup and record, so two concurrent copies of one text cannot both be
     /// the original, and the story window sees articles in the order they were indexed.
     state: Mutex<State>,
+    /// Makes recorded articles durable without taking `state` (see [`Engine::flush`]).
+    log: Option<LogSync>,
+    /// Set when a log sync failed: the kernel may have dropped the unsynced pages, so a
+    /// later sync succeeding proves nothing, and `flush` commits the index itself instead.
+    log_failed: AtomicBool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -76,7 +82,31 @@ impl Engine {
         let hasher = MinHasher::new(config.permutations, config.rows());
         let loaded = index.story_state(config.story_window)?;
         let stories = Stories::new(config.story_window, loaded.df, loaded.docs, loaded.recent);
-        Ok(Self { config, hasher, state: Mutex::new(State { index, stories }) })
+        let log = index.log_sync()?;
+        let state = Mutex::new(State { index, stories });
+        Ok(Self { config, hasher, state, log, log_failed: AtomicBool::new(false) })
+    }
+
+    /// Makes every article recorded so far durable: one sync of the write-ahead log for a
+    /// whole batch, taking no lock (concurrent `process` calls go on while it waits). After
+    /// a failed sync, the next call writes everything recorded into the index with a durable
+    /// commit (under the lock) instead, and answers `Ok` only once that succeeded.
+    pub fn flush(&self) -> Result<(), DedupError> {
+        let Some(log) = &self.log else { return Ok(()) };
+        if !self.log_failed.load(Ordering::SeqCst) {
+            match log.sync() {
+                Ok(()) if !self.log_failed.load(Ordering::SeqCst) => return Ok(()),
+                Ok(()) => {}
+                Err(e) => {
+                    self.log_failed.store(true, Ordering::SeqCst);
+                    return Err(e);
+                }
+            }
+        }
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.index.commit()?;
+        self.log_failed.store(false, Ordering::SeqCst);
+        Ok(())
     }
 
     fn analyse(&self, document: &Document) -> Analysis {
@@ -93,8 +123,9 @@ impl Engine {
         }
     }
 
-    /// The dedup answer for `document`, recorded in the index. A delivery already answered
-    /// (same id and source name) gets its stored answer back unchanged.
+    /// The dedup answer for `document`, recorded in the index (durable after the next
+    /// [`Engine::flush`]). A delivery already answered (same id and source name) gets its
+    /// stored answer back unchanged.
     pub fn process(&self, document: &Document) -> Result<DedupResult, DedupError> {
         let (id, source) = (document.id.as_str(), document.source.name.as_str());
         // Analysed before taking the lock (redeliveries are rare; the work is a millisecond),
@@ -139,10 +170,10 @@ impl Engine {
         if let (Some(no), Some(vector)) = (number, vector) {
             let doc = StoryDoc { no, story: answer.story.clone(), vector };
             state.stories.add(doc);
-            let (df, docs) = state.stories.df();
+            let State { index, stories } = &mut *state;
+            let (df, docs) = stories.df();
             if docs.is_multiple_of(DF_SNAPSHOT) {
-                let df = df.to_vec();
-                state.index.save_df(&df, docs)?;
+                index.save_df(df, docs)?;
             }
         }
         Ok(answer)

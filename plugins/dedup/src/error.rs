@@ -41,6 +41,19 @@ pub enum DedupError {
         /// The value configured now.
         configured: u64,
     },
+    /// The index was written in another on-disk format than this version of the plugin reads.
+    #[error(
+        "dedup index {path} has on-disk format {found}, this plugin reads format {expected}; \
+         move it away and rebuild it from the outbox (`dedup_rebuild_index`)"
+    )]
+    Format {
+        /// The index file.
+        path: PathBuf,
+        /// The format the file was written in.
+        found: u64,
+        /// The format this plugin reads and writes.
+        expected: u64,
+    },
     /// A stored record could not be decoded.
     #[error("dedup index {path}: corrupt record: {what}")]
     Corrupt {

@@ -14,30 +14,40 @@
 //! | table | key | value |
 //! | --- | --- | --- |
 //! | `meta` | setting name | u64 (signature settings, next article number) |
-//! | `answers` | (id, source name) | the stored answer, JSON |
+//! | `answers` | 128-bit hash of (id, source name) | the stored answer, JSON |
 //! | `exact` | exact key (32 bytes) | article number of the original |
-//! | `docs` | article number | id, source name, story (JSON) |
-//! | `shingles` | article number | stored shingle set ([`crate::minhash::stored_set`]) |
+//! | `blocks` | first article number | consecutive articles: id, source name, story, stored shingle set |
 //! | `sigs` | article number | its LSH bucket keys (articles not yet in a run) |
-//! | `runs` | run number | entries in the run |
-//! | `run-N` (one per run) | part | sorted (bucket, article) pairs, u32 + u32 |
+//! | `runs` | run number | (entries, parts) of the run |
+//! | `run-N` (one per run) | part | sorted (bucket, article) pairs, varint-coded with restart points |
 //! | `vectors` | article number | story vector, 12 bytes per term (recent articles only) |
-//! | `df` | `"snapshot"` | document-frequency counters and the article count they cover |
+//! | `df` | chunk number | 0: the article count the snapshot covers; n: counters (n-1)·1000.. |
 //!
 //! Only articles that are not exact duplicates are indexed (get a number); an exact duplicate
 //! stores only its answer, so a thousand copies of one text do not crowd the LSH buckets.
+//!
+//! # Dense pages
+//!
+//! redb splits a full B-tree leaf in half, so rows appended in key order leave every leaf
+//! half empty, and a value larger than a page takes a power-of-two run of pages. So what is
+//! written in order is packed into rows that each fill most of one 4 KiB page: articles in
+//! blocks of consecutive numbers ([`BLOCK_BYTES`]; a lookup is one range query and a short
+//! scan), LSH run parts of about [`PART_BYTES`], the DF snapshot in chunks of 1,000 counters.
 //!
 //! # Durability per article, commits in batches
 //!
 //! A redb commit that is durable on return rewrites (copy-on-write) every B-tree page the
 //! article touched and syncs the file. Instead, each article is first appended to a
 //! write-ahead log next to the index (`<index>.wal`: length, checksum, a little-endian binary
-//! record) and synced (one small sequential write), then *staged* in memory, where lookups
-//! see it at once. Every [`CHECKPOINT`] articles (and when the index is dropped) one durable
-//! commit writes the staged articles, each table's keys in sorted order, and the log is
-//! emptied. On open, log records the index does not yet hold (by sequence number) are staged
-//! again and committed; a torn last record (crash mid-append) is ignored, since its article
-//! was never answered. So when [`Index::record`] returns, the article is durable, as before.
+//! record), then *staged* in memory, where lookups see it at once. The append is an OS write
+//! only; [`LogSync::sync`] (one `fdatasync`, called by the plugin's `flush` once per batch of
+//! articles, before the host commits their results) makes every article appended so far
+//! durable. Every [`CHECKPOINT`] articles (and when the index is dropped) one durable commit
+//! writes the staged articles, each table's keys in sorted order, and the log is emptied. On
+//! open, log records the index does not yet hold (by sequence number) are staged again and
+//! committed; the log is read up to its first torn or unreadable record (a crash mid-append,
+//! or unsynced pages lost), since no article from there on had its result committed by the
+//! host.
 //!
 //! # LSH buckets: a memory table and a few sorted runs
 //!
@@ -45,8 +55,11 @@
 //! B-tree each lands on a different page. So the buckets of the newest articles (up to
 //! [`MEM_DOCS`]) are kept in a hash table in memory, and durably as one row per article in
 //! `sigs` (sequential keys). When it is full, the checkpoint writes it out as an immutable
-//! run: (bucket, article) pairs sorted and cut into parts of about a kilobyte by the top bits
-//! of the bucket, so a lookup is one `get` per run. The new run absorbs the newest runs while
+//! run: (bucket, article) pairs sorted and cut into parts by equal bucket ranges, so a
+//! lookup is one `get` per run. A part codes each pair as varints (the bucket as the gap
+//! from the previous pair's, the article as the gap from the previous one in the same
+//! bucket), about 4 bytes a pair instead of 8, with a restart point every [`RESTART`] pairs
+//! so a lookup decodes only a few dozen. The new run absorbs the newest runs while
 //! they are at most three times its size, which keeps at most about three runs of
 //! geometric sizes (each pair is rewritten about seven times up to a million articles, in
 //! sequential writes). Runs, `sigs` and the merge change in the checkpoint's single commit.
@@ -147,25 +160,58 @@ pub trait Index: Send {
     /// The document-frequency snapshot plus the retained vectors indexed after it (counted
     /// in), and the last `window` indexed articles' story vectors.
     fn story_state(&self, window: usize) -> Result<StoryState, DedupError>;
-    /// Stores one article atomically and durably; returns its number when it was indexed.
+    /// Stores one article atomically (durable once [`Index::log_sync`]'s handle has synced, or
+    /// on return when there is none); returns its number when it was indexed.
     fn record(&mut self, entry: &Entry<'_>) -> Result<Option<DocNo>, DedupError>;
     /// Stores a snapshot of the document-frequency counters covering `docs` articles.
     fn save_df(&mut self, df: &[u32], docs: u64) -> Result<(), DedupError>;
+    /// A handle that makes every article recorded so far durable (see [`LogSync`]), or
+    /// `None` when `record` is durable on return (or the index lives in memory).
+    fn log_sync(&self) -> Result<Option<LogSync>, DedupError>;
+    /// Writes everything recorded so far into the store itself with a durable commit (the
+    /// way back to durability when a log sync failed).
+    fn commit(&mut self) -> Result<(), DedupError>;
+}
+
+/// Makes the write-ahead log durable: [`Index::record`] only appends an article to the log
+/// (an OS write, no sync), so that one `fdatasync` covers a whole batch of articles. Used
+/// without the plugin's lock: it syncs its own handle on the log file, so `process` calls
+/// go on appending while it waits on the disk, and everything appended before `sync` began
+/// is durable when it returns.
+#[derive(Debug)]
+pub struct LogSync {
+    /// A second handle on the log file (same open file, so same data).
+    file: File,
+    /// The log's path, for error messages.
+    path: PathBuf,
+}
+
+impl LogSync {
+    /// Syncs the log's data to the disk.
+    pub fn sync(&self) -> Result<(), DedupError> {
+        self.file.sync_data().map_err(|e| DedupError::Storage {
+            path: self.path.clone(),
+            source: Box::new(redb::Error::Io(e)),
+        })
+    }
 }
 
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
-const ANSWERS: TableDefinition<(&str, &str), &str> = TableDefinition::new("answers");
+const ANSWERS: TableDefinition<&[u8; 16], &str> = TableDefinition::new("answers");
 const EXACT: TableDefinition<&[u8], u64> = TableDefinition::new("exact");
-const DOCS: TableDefinition<u64, &str> = TableDefinition::new("docs");
-const SHINGLES: TableDefinition<u64, &[u8]> = TableDefinition::new("shingles");
+const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 const SIGS: TableDefinition<u64, &[u8]> = TableDefinition::new("sigs");
-const RUNS: TableDefinition<u32, u64> = TableDefinition::new("runs");
+const RUNS: TableDefinition<u32, (u64, u32)> = TableDefinition::new("runs");
 const VECTORS: TableDefinition<u64, &[u8]> = TableDefinition::new("vectors");
-const DF: TableDefinition<&str, &[u8]> = TableDefinition::new("df");
+const DF: TableDefinition<u32, &[u8]> = TableDefinition::new("df");
+/// Counters per row of the `df` table (row 0 holds the article count): rows of about 4 KB
+/// fill whole pages, where one 8 MiB value took a 16 MiB page.
+const DF_CHUNK: usize = 1000;
 
 /// Version of the table layout above; bumped on any incompatible change (3: LSH buckets in
-/// sorted runs instead of a multimap, binary log records).
-const FORMAT: u64 = 3;
+/// sorted runs instead of a multimap, binary log records; 4: articles in blocks instead of
+/// `docs` and `shingles` rows, varint-coded run parts, the DF snapshot in chunks).
+pub const FORMAT: u64 = 4;
 const NEXT_DOC: &str = "next_doc";
 /// Meta key: sequence number of the last write-ahead log record applied.
 const APPLIED: &str = "applied_seq";
@@ -180,8 +226,16 @@ pub const CHECKPOINT: u64 = 1024;
 pub const MEM_DOCS: u64 = 16 * 1024;
 /// A run is merged into the new one while it holds at most this many times its entries.
 const MERGE_RATIO: u64 = 3;
-/// Average bucket entries per run part (8 bytes each: parts of about a kilobyte).
-const PART_ENTRIES: u64 = 128;
+/// Average encoded bytes per run part: one part fills most of a 4 KiB B-tree page (with
+/// room for chance variation), as a page holding small rows appended in order is left half
+/// empty when it splits.
+const PART_BYTES: u64 = 3300;
+/// Pairs between restart points in a part: a lookup binary-searches the restart points and
+/// decodes at most about this many pairs.
+const RESTART: usize = 32;
+/// Articles are stored in blocks of consecutive numbers of at most about this many bytes,
+/// so each block fills one 4 KiB B-tree page (one row per article left pages half empty).
+const BLOCK_BYTES: usize = 4000;
 /// redb's page cache: enough for the hot B-tree levels, bounded for a small footprint.
 const CACHE_BYTES: usize = 64 << 20;
 /// LSH buckets with more articles than this are not read (a text copied or templated that
@@ -206,36 +260,42 @@ struct Staged {
     answers: HashMap<(String, String), DedupResult>,
     exact: HashMap<ExactKey, DocNo>,
     docs: BTreeMap<DocNo, StagedDoc>,
-    df: Option<Vec<u8>>,
     records: u64,
 }
 
-/// An immutable sorted run of (bucket, article) pairs in `run_parts`.
+/// An immutable sorted run of (bucket, article) pairs in the table `run-<id>`, cut into
+/// `parts` parts by bucket range ([`part_of`]).
 #[derive(Debug, Clone, Copy)]
 struct Run {
     id: u32,
     entries: u64,
+    parts: u32,
 }
 
 impl Run {
-    /// Bucket bits that choose a part: parts average about [`PART_ENTRIES`] entries.
-    fn bits(self) -> u32 {
-        part_bits(self.entries)
-    }
-
     /// The name of the table holding its parts.
     fn table(self) -> String {
         format!("run-{}", self.id)
     }
 }
 
-fn part_bits(entries: u64) -> u32 {
-    let parts = entries.div_ceil(PART_ENTRIES).max(1);
-    (u64::BITS - (parts - 1).leading_zeros()).min(24)
+fn varint_len(x: u64) -> u64 {
+    u64::from((u64::BITS - x.leading_zeros()).div_ceil(7).max(1))
 }
 
-fn part_of(bucket: u32, bits: u32) -> u32 {
-    if bits == 0 { 0 } else { bucket >> (32 - bits) }
+/// How many parts a run of `entries` pairs over articles below `articles` is cut into, so
+/// that an encoded part averages about [`PART_BYTES`]: a bucket gap of about 2³²/entries
+/// and an article number each take a varint, plus the restart points.
+fn part_count(entries: u64, articles: u64) -> u32 {
+    let gap = (1u64 << 32) / entries.max(1);
+    let per_entry = 8 * (varint_len(gap) + varint_len(articles)) + 8 * 8 / RESTART as u64;
+    let parts = (entries * per_entry).div_ceil(8 * PART_BYTES);
+    u32::try_from(parts.max(1)).unwrap_or(u32::MAX)
+}
+
+/// The part holding `bucket` in a run of `parts` parts: equal bucket ranges, in order.
+fn part_of(bucket: u32, parts: u32) -> u32 {
+    ((u64::from(bucket) * u64::from(parts)) >> 32) as u32
 }
 
 /// The LSH buckets: recent articles in a memory table, older ones in a few sorted runs.
@@ -412,6 +472,13 @@ impl RedbIndex {
                     None => {
                         meta.insert(key, configured).map_err(|e| index.storage(e))?;
                     }
+                    Some(stored) if stored != configured && key == "format" => {
+                        return Err(DedupError::Format {
+                            path: index.path.clone(),
+                            found: stored,
+                            expected: configured,
+                        });
+                    }
                     Some(stored) if stored != configured => {
                         return Err(DedupError::Incompatible {
                             path: index.path.clone(),
@@ -425,8 +492,7 @@ impl RedbIndex {
             }
             txn.open_table(ANSWERS).map_err(|e| index.storage(e))?;
             txn.open_table(EXACT).map_err(|e| index.storage(e))?;
-            txn.open_table(DOCS).map_err(|e| index.storage(e))?;
-            txn.open_table(SHINGLES).map_err(|e| index.storage(e))?;
+            txn.open_table(BLOCKS).map_err(|e| index.storage(e))?;
             txn.open_table(VECTORS).map_err(|e| index.storage(e))?;
             txn.open_table(DF).map_err(|e| index.storage(e))?;
             let mut stored = [0u64; 4];
@@ -440,8 +506,9 @@ impl RedbIndex {
             index.bands.next_run = u32::try_from(next_run).unwrap_or(u32::MAX);
             let runs = txn.open_table(RUNS).map_err(|e| index.storage(e))?;
             for row in runs.iter().map_err(|e| index.storage(e))? {
-                let (id, entries) = row.map_err(|e| index.storage(e))?;
-                index.bands.runs.push(Run { id: id.value(), entries: entries.value() });
+                let (id, value) = row.map_err(|e| index.storage(e))?;
+                let (entries, parts) = value.value();
+                index.bands.runs.push(Run { id: id.value(), entries, parts });
             }
             let sigs = txn.open_table(SIGS).map_err(|e| index.storage(e))?;
             for row in sigs.iter().map_err(|e| index.storage(e))? {
@@ -466,8 +533,21 @@ impl RedbIndex {
         DedupError::Corrupt { path: self.path.clone(), what: what.to_string() }
     }
 
-    fn decode_record(&self, no: DocNo, json: &str) -> Result<DocRecord, DedupError> {
-        serde_json::from_str(json).map_err(|e| self.corrupt(format_args!("docs[{no}]: {e}")))
+    /// Article `no`'s record and stored shingle set from `blocks` (`None` when the index
+    /// holds no such article).
+    fn read_article(
+        &self,
+        blocks: &impl ReadableTable<u64, &'static [u8]>,
+        no: DocNo,
+    ) -> Result<Option<(DocRecord, Vec<u8>)>, DedupError> {
+        let mut rows = blocks.range(..=no).map_err(|e| self.storage(e))?;
+        let Some(row) = rows.next_back() else { return Ok(None) };
+        let (first, block) = row.map_err(|e| self.storage(e))?;
+        let Ok(skip) = usize::try_from(no - first.value()) else { return Ok(None) };
+        let Some(bytes) = block_article(block.value(), skip) else { return Ok(None) };
+        let (record, shingles) =
+            decode_article(bytes).ok_or_else(|| self.corrupt(format_args!("blocks: article {no}")))?;
+        Ok(Some((record, shingles.to_vec())))
     }
 
     /// Stages one entry in memory as record `seq` (already in the log, if there is one).
@@ -503,8 +583,14 @@ impl RedbIndex {
     /// Writes everything staged to the database in one durable commit (writing the LSH
     /// memory table out as a run when it is full), then empties the log.
     fn checkpoint(&mut self) -> Result<(), DedupError> {
+        self.checkpoint_with(None)
+    }
+
+    /// [`RedbIndex::checkpoint`], also writing a document-frequency snapshot when given
+    /// (counters and the article count they cover), in the same commit as those articles.
+    fn checkpoint_with(&mut self, df: Option<(&[u32], u64)>) -> Result<(), DedupError> {
         let flush = self.next_doc - self.bands.upto >= self.mem_docs;
-        if self.staged.records == 0 && self.staged.df.is_none() && !flush {
+        if self.staged.records == 0 && df.is_none() && !flush {
             return Ok(());
         }
         let mut txn = self.db.begin_write().map_err(|e| self.storage(e))?;
@@ -514,13 +600,14 @@ impl RedbIndex {
             let mut meta = txn.open_table(META).map_err(|e| self.storage(e))?;
             meta.insert(APPLIED, self.seq).map_err(|e| self.storage(e))?;
             meta.insert(NEXT_DOC, self.next_doc).map_err(|e| self.storage(e))?;
-            let mut answers: Vec<_> = self.staged.answers.iter().collect();
-            answers.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let mut answers: Vec<_> =
+                self.staged.answers.iter().map(|((id, source), a)| (answer_key(id, source), a)).collect();
+            answers.sort_unstable_by_key(|a| a.0);
             let mut table = txn.open_table(ANSWERS).map_err(|e| self.storage(e))?;
-            for ((id, source), answer) in answers {
+            for (key, answer) in answers {
                 let json = serde_json::to_string(answer)
                     .map_err(|e| self.corrupt(format_args!("cannot encode answer: {e}")))?;
-                table.insert((id.as_str(), source.as_str()), json.as_str()).map_err(|e| self.storage(e))?;
+                table.insert(&key, json.as_str()).map_err(|e| self.storage(e))?;
             }
             let mut exact: Vec<_> = self.staged.docs.iter().map(|(&no, d)| (d.exact_key, no)).collect();
             exact.sort_unstable();
@@ -528,15 +615,28 @@ impl RedbIndex {
             for (key, no) in exact {
                 table.insert(key.as_slice(), no).map_err(|e| self.storage(e))?;
             }
-            let mut docs = txn.open_table(DOCS).map_err(|e| self.storage(e))?;
-            let mut shingles = txn.open_table(SHINGLES).map_err(|e| self.storage(e))?;
+            let mut blocks = txn.open_table(BLOCKS).map_err(|e| self.storage(e))?;
+            let mut block: Vec<u8> = Vec::with_capacity(2 * BLOCK_BYTES);
+            let mut first = None;
+            let mut article = Vec::new();
+            for (&no, doc) in &self.staged.docs {
+                article.clear();
+                encode_article(&doc.record, &doc.shingles, &mut article);
+                if let Some(at) = first.filter(|_| block.len() + article.len() + 5 > BLOCK_BYTES) {
+                    blocks.insert(at, block.as_slice()).map_err(|e| self.storage(e))?;
+                    block.clear();
+                    first = None;
+                }
+                first.get_or_insert(no);
+                put_varint(&mut block, article.len() as u64);
+                block.extend_from_slice(&article);
+            }
+            if let Some(at) = first {
+                blocks.insert(at, block.as_slice()).map_err(|e| self.storage(e))?;
+            }
             let mut sigs = txn.open_table(SIGS).map_err(|e| self.storage(e))?;
             let mut vectors = txn.open_table(VECTORS).map_err(|e| self.storage(e))?;
             for (&no, doc) in &self.staged.docs {
-                let record = serde_json::to_string(&doc.record)
-                    .map_err(|e| self.corrupt(format_args!("cannot encode docs[{no}]: {e}")))?;
-                docs.insert(no, record.as_str()).map_err(|e| self.storage(e))?;
-                shingles.insert(no, doc.shingles.as_slice()).map_err(|e| self.storage(e))?;
                 if !flush {
                     let packed: Vec<u8> = doc.buckets.iter().flat_map(|b| b.to_le_bytes()).collect();
                     sigs.insert(no, packed.as_slice()).map_err(|e| self.storage(e))?;
@@ -546,9 +646,15 @@ impl RedbIndex {
                     vectors.remove(old).map_err(|e| self.storage(e))?;
                 }
             }
-            if let Some(df) = &self.staged.df {
+            if let Some((counters, docs)) = df {
                 let mut table = txn.open_table(DF).map_err(|e| self.storage(e))?;
-                table.insert("snapshot", df.as_slice()).map_err(|e| self.storage(e))?;
+                table.insert(0, docs.to_le_bytes().as_slice()).map_err(|e| self.storage(e))?;
+                let mut bytes = Vec::with_capacity(4 * DF_CHUNK);
+                for (n, chunk) in (1..).zip(counters.chunks(DF_CHUNK)) {
+                    bytes.clear();
+                    bytes.extend(chunk.iter().flat_map(|c| c.to_le_bytes()));
+                    table.insert(n, bytes.as_slice()).map_err(|e| self.storage(e))?;
+                }
             }
             if flush {
                 let mut table = txn.open_table(RUNS).map_err(|e| self.storage(e))?;
@@ -586,7 +692,7 @@ impl RedbIndex {
     fn write_run(
         &self,
         txn: &redb::WriteTransaction,
-        runs_table: &mut redb::Table<'_, u32, u64>,
+        runs_table: &mut redb::Table<'_, u32, (u64, u32)>,
     ) -> Result<Vec<Run>, DedupError> {
         let memory = self.bands.sorted();
         let mut runs = self.bands.runs.clone();
@@ -600,8 +706,7 @@ impl RedbIndex {
             entries += last.entries;
             merged.push(last);
         }
-        let new = Run { id: self.bands.next_run, entries };
-        let bits = new.bits();
+        let new = Run { id: self.bands.next_run, entries, parts: part_count(entries, self.next_doc) };
         // Merged runs are read from the last commit (they are immutable once written).
         let read = self.db.begin_read().map_err(|e| self.storage(e))?;
         let mut sources: Vec<PairSource<'_>> = vec![Box::new(memory.into_iter().map(Ok))];
@@ -613,7 +718,7 @@ impl RedbIndex {
             let path = self.path.clone();
             let iter = range.flat_map(move |row| {
                 let decoded: Vec<Result<(u32, u32), DedupError>> = match row {
-                    Ok((_, bytes)) => decode_pairs(bytes.value()).into_iter().map(Ok).collect(),
+                    Ok((_, bytes)) => decode_pairs(bytes.value()).map(Ok).collect(),
                     Err(e) => {
                         vec![Err(DedupError::Storage { path: path.clone(), source: Box::new(e.into()) })]
                     }
@@ -629,24 +734,23 @@ impl RedbIndex {
         let name = new.table();
         let mut parts =
             txn.open_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
-        let mut buffer: Vec<u8> = Vec::with_capacity(PART_ENTRIES as usize * 16);
+        let mut builder = PartBuilder::default();
+        let mut buffer: Vec<u8> = Vec::with_capacity(2 * PART_BYTES as usize);
         let mut current = None;
         while let Some((at, &Some(pair))) =
             heads.iter().enumerate().filter(|(_, h)| h.is_some()).min_by_key(|(_, h)| **h)
         {
             heads[at] = sources[at].next().transpose()?;
-            let part = part_of(pair.0, bits);
-            if current.is_some_and(|c| c != part) {
-                if let Some(c) = current {
-                    parts.insert(c, buffer.as_slice()).map_err(|e| self.storage(e))?;
-                }
-                buffer.clear();
+            let part = part_of(pair.0, new.parts);
+            if let Some(c) = current.filter(|&c| c != part) {
+                builder.finish(&mut buffer);
+                parts.insert(c, buffer.as_slice()).map_err(|e| self.storage(e))?;
             }
             current = Some(part);
-            buffer.extend_from_slice(&pair.0.to_le_bytes());
-            buffer.extend_from_slice(&pair.1.to_le_bytes());
+            builder.push(pair);
         }
         if let Some(c) = current {
+            builder.finish(&mut buffer);
             parts.insert(c, buffer.as_slice()).map_err(|e| self.storage(e))?;
         }
         drop(sources);
@@ -656,7 +760,7 @@ impl RedbIndex {
             txn.delete_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
             runs_table.remove(run.id).map_err(|e| self.storage(e))?;
         }
-        runs_table.insert(new.id, new.entries).map_err(|e| self.storage(e))?;
+        runs_table.insert(new.id, (new.entries, new.parts)).map_err(|e| self.storage(e))?;
         runs.push(new);
         Ok(runs)
     }
@@ -670,31 +774,219 @@ fn small(no: DocNo) -> u32 {
     u32::try_from(no).unwrap_or(u32::MAX)
 }
 
-fn decode_pairs(bytes: &[u8]) -> Vec<(u32, u32)> {
-    bytes
-        .chunks_exact(8)
-        .map(|c| {
-            (
-                u32::from_le_bytes(c[..4].try_into().unwrap_or_default()),
-                u32::from_le_bytes(c[4..].try_into().unwrap_or_default()),
-            )
-        })
-        .collect()
+/// The `answers` key of a delivery: the first 16 bytes of the BLAKE3 hash of its id's length,
+/// id and source name (a quarter of the bytes of the pair itself; a collision needs about
+/// 2⁶⁴ deliveries).
+fn answer_key(id: &str, source: &str) -> [u8; 16] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&(id.len() as u64).to_le_bytes());
+    hasher.update(id.as_bytes());
+    hasher.update(source.as_bytes());
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
+    key
 }
 
-/// The articles in a run part's `bytes` (sorted (bucket, article) pairs) under `bucket`.
+/// Appends `x` as a LEB128 varint (7 bits a byte, low bits first).
+fn put_varint(out: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        out.push((x as u8) | 0x80);
+        x >>= 7;
+    }
+    out.push(x as u8);
+}
+
+/// Reads a LEB128 varint at `*at`, advancing it; `None` when truncated or too long.
+fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut x = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*at)?;
+        *at += 1;
+        x |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return Some(x);
+        }
+    }
+    None
+}
+
+/// Appends one (bucket, article) pair to a run part being encoded in sorted order: the
+/// bucket as a varint gap from the previous pair's (absolute for the first), the article as
+/// a varint gap from the previous one in the same bucket (absolute in a new bucket). Parts
+/// of a large run cover a narrow bucket range, so a pair takes about 4 bytes instead of 8.
+fn encode_pair(out: &mut Vec<u8>, prev: &mut Option<(u32, u32)>, (bucket, no): (u32, u32)) {
+    match *prev {
+        Some((b, n)) if b == bucket => {
+            out.push(0);
+            put_varint(out, u64::from(no - n));
+        }
+        Some((b, _)) => {
+            put_varint(out, u64::from(bucket - b));
+            put_varint(out, u64::from(no));
+        }
+        None => {
+            put_varint(out, u64::from(bucket));
+            put_varint(out, u64::from(no));
+        }
+    }
+    *prev = Some((bucket, no));
+}
+
+/// Builds one encoded run part: a u32 count of restart points, then per restart point the
+/// bucket of its first pair and the byte offset where it starts (u32 each), then the pairs
+/// ([`encode_pair`], coded afresh at every restart point).
+#[derive(Debug, Default)]
+struct PartBuilder {
+    data: Vec<u8>,
+    restarts: Vec<(u32, u32)>,
+    prev: Option<(u32, u32)>,
+    count: usize,
+}
+
+impl PartBuilder {
+    fn push(&mut self, pair: (u32, u32)) {
+        if self.count.is_multiple_of(RESTART) {
+            self.restarts.push((pair.0, self.data.len() as u32));
+            self.prev = None;
+        }
+        encode_pair(&mut self.data, &mut self.prev, pair);
+        self.count += 1;
+    }
+
+    /// Writes the part into `out` (replacing its contents) and starts a new one.
+    fn finish(&mut self, out: &mut Vec<u8>) {
+        out.clear();
+        out.extend_from_slice(&(self.restarts.len() as u32).to_le_bytes());
+        for (bucket, offset) in &self.restarts {
+            out.extend_from_slice(&bucket.to_le_bytes());
+            out.extend_from_slice(&offset.to_le_bytes());
+        }
+        out.extend_from_slice(&self.data);
+        *self = Self { data: std::mem::take(&mut self.data), ..Self::default() };
+        self.data.clear();
+    }
+}
+
+/// The pairs of an encoded run part from one restart point on, in order (stopping at a
+/// malformed byte).
+struct PartPairs<'a> {
+    /// The restart table: (first bucket, offset) as u32 pairs.
+    restarts: &'a [u8],
+    data: &'a [u8],
+    at: usize,
+    /// The next restart point to reach.
+    next: usize,
+    prev: Option<(u32, u32)>,
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+impl<'a> PartPairs<'a> {
+    /// The part's pairs from its `restart`-th restart point on.
+    fn new(bytes: &'a [u8], restart: usize) -> Self {
+        let empty = Self { restarts: &[], data: &[], at: 0, next: 0, prev: None };
+        let Some(n) = read_u32(bytes, 0) else { return empty };
+        let Some((restarts, data)) = bytes.get(4..).and_then(|rest| rest.split_at_checked(8 * n as usize))
+        else {
+            return empty;
+        };
+        let mut pairs = Self { restarts, data, at: 0, next: restart, prev: None };
+        pairs.at = pairs.offset(restart).unwrap_or(data.len());
+        pairs
+    }
+
+    fn restarts(&self) -> usize {
+        self.restarts.len() / 8
+    }
+
+    fn bucket(&self, restart: usize) -> Option<u32> {
+        read_u32(self.restarts, 8 * restart)
+    }
+
+    fn offset(&self, restart: usize) -> Option<usize> {
+        read_u32(self.restarts, 8 * restart + 4).map(|o| o as usize)
+    }
+}
+
+impl Iterator for PartPairs<'_> {
+    type Item = (u32, u32);
+
+    fn next(&mut self) -> Option<(u32, u32)> {
+        if self.offset(self.next) == Some(self.at) {
+            self.prev = None;
+            self.next += 1;
+        }
+        let gap = u32::try_from(get_varint(self.data, &mut self.at)?).ok()?;
+        let value = u32::try_from(get_varint(self.data, &mut self.at)?).ok()?;
+        let pair = match self.prev {
+            Some((b, n)) if gap == 0 => (b, n.checked_add(value)?),
+            Some((b, _)) => (b.checked_add(gap)?, value),
+            None => (gap, value),
+        };
+        self.prev = Some(pair);
+        Some(pair)
+    }
+}
+
+/// Every pair of an encoded run part, in order.
+fn decode_pairs(bytes: &[u8]) -> PartPairs<'_> {
+    PartPairs::new(bytes, 0)
+}
+
+/// The articles in an encoded run part under `bucket`: decoding starts at the last restart
+/// point before the bucket's first possible pair.
 fn part_members(bytes: &[u8], bucket: u32, out: &mut Vec<u32>) {
-    let n = bytes.len() / 8;
-    let key = |i: usize| u32::from_le_bytes(bytes[8 * i..8 * i + 4].try_into().unwrap_or_default());
-    let (mut lo, mut hi) = (0, n);
+    let all = PartPairs::new(bytes, 0);
+    let (mut lo, mut hi) = (0, all.restarts());
     while lo < hi {
         let mid = (lo + hi) / 2;
-        if key(mid) < bucket { lo = mid + 1 } else { hi = mid }
+        if all.bucket(mid).is_some_and(|b| b < bucket) { lo = mid + 1 } else { hi = mid }
     }
-    while lo < n && key(lo) == bucket {
-        out.push(u32::from_le_bytes(bytes[8 * lo + 4..8 * lo + 8].try_into().unwrap_or_default()));
-        lo += 1;
+    for (b, no) in PartPairs::new(bytes, lo.saturating_sub(1)) {
+        if b > bucket {
+            break;
+        }
+        if b == bucket {
+            out.push(no);
+        }
     }
+}
+
+/// Appends one article's stored form: id, source name and story (each a varint length
+/// and UTF-8), then its stored shingle set (the rest).
+fn encode_article(record: &DocRecord, shingles: &[u8], out: &mut Vec<u8>) {
+    for field in [&record.id, &record.source, &record.story] {
+        put_varint(out, field.len() as u64);
+        out.extend_from_slice(field.as_bytes());
+    }
+    out.extend_from_slice(shingles);
+}
+
+/// The record and stored shingle set of an article's stored form; `None` when malformed.
+fn decode_article(bytes: &[u8]) -> Option<(DocRecord, &[u8])> {
+    let mut at = 0;
+    let mut field = || -> Option<String> {
+        let len = usize::try_from(get_varint(bytes, &mut at)?).ok()?;
+        let text = std::str::from_utf8(bytes.get(at..at.checked_add(len)?)?).ok()?;
+        at += len;
+        Some(text.to_owned())
+    };
+    let (id, source, story) = (field()?, field()?, field()?);
+    Some((DocRecord { id, source, story }, bytes.get(at..)?))
+}
+
+/// The stored form of the `index`-th article of a block (articles with consecutive numbers,
+/// each a varint length and its bytes); `None` past the block's end.
+fn block_article(block: &[u8], index: usize) -> Option<&[u8]> {
+    let mut at = 0;
+    for _ in 0..index {
+        let len = usize::try_from(get_varint(block, &mut at)?).ok()?;
+        at = at.checked_add(len)?;
+    }
+    let len = usize::try_from(get_varint(block, &mut at)?).ok()?;
+    block.get(at..at.checked_add(len)?)
 }
 
 /// The log file next to the index: `<index>.wal`.
@@ -836,7 +1128,7 @@ impl Index for RedbIndex {
         }
         let txn = self.db.begin_read().map_err(|e| self.storage(e))?;
         let table = txn.open_table(ANSWERS).map_err(|e| self.storage(e))?;
-        let Some(json) = table.get((id, source)).map_err(|e| self.storage(e))? else {
+        let Some(json) = table.get(&answer_key(id, source)).map_err(|e| self.storage(e))? else {
             return Ok(None);
         };
         serde_json::from_str(json.value())
@@ -854,11 +1146,11 @@ impl Index for RedbIndex {
             return Ok(None);
         };
         let no = no.value();
-        let docs = txn.open_table(DOCS).map_err(|e| self.storage(e))?;
-        let json = docs.get(no).map_err(|e| self.storage(e))?;
-        let json =
-            json.ok_or_else(|| self.corrupt(format_args!("exact key points at missing docs[{no}]")))?;
-        self.decode_record(no, json.value()).map(Some)
+        let blocks = txn.open_table(BLOCKS).map_err(|e| self.storage(e))?;
+        let (record, _) = self
+            .read_article(&blocks, no)?
+            .ok_or_else(|| self.corrupt(format_args!("exact key points at missing article {no}")))?;
+        Ok(Some(record))
     }
 
     fn candidates(&self, buckets: &[u32]) -> Result<Vec<(DocNo, usize)>, DedupError> {
@@ -868,15 +1160,15 @@ impl Index for RedbIndex {
             let name = run.table();
             let table =
                 txn.open_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
-            runs.push((run.bits(), table));
+            runs.push((run.parts, table));
         }
         let mut shared: HashMap<DocNo, usize> = HashMap::new();
         let mut members = Vec::new();
         for &bucket in buckets {
             members.clear();
             self.bands.memory_members(bucket, &mut members);
-            for (bits, table) in &runs {
-                if let Some(bytes) = table.get(part_of(bucket, *bits)).map_err(|e| self.storage(e))? {
+            for (parts, table) in &runs {
+                if let Some(bytes) = table.get(part_of(bucket, *parts)).map_err(|e| self.storage(e))? {
                     part_members(bytes.value(), bucket, &mut members);
                 }
                 if members.len() > MAX_BUCKET {
@@ -895,18 +1187,16 @@ impl Index for RedbIndex {
 
     fn documents(&self, nos: &[DocNo]) -> Result<Vec<(DocNo, DocRecord, Vec<u8>)>, DedupError> {
         let txn = self.db.begin_read().map_err(|e| self.storage(e))?;
-        let docs = txn.open_table(DOCS).map_err(|e| self.storage(e))?;
-        let shingles = txn.open_table(SHINGLES).map_err(|e| self.storage(e))?;
+        let blocks = txn.open_table(BLOCKS).map_err(|e| self.storage(e))?;
         let mut found = Vec::with_capacity(nos.len());
         for &no in nos {
             if let Some(doc) = self.staged.docs.get(&no) {
                 found.push((no, doc.record.clone(), doc.shingles.clone()));
                 continue;
             }
-            let Some(json) = docs.get(no).map_err(|e| self.storage(e))? else { continue };
-            let record = self.decode_record(no, json.value())?;
-            let set = shingles.get(no).map_err(|e| self.storage(e))?.map(|b| b.value().to_vec());
-            found.push((no, record, set.unwrap_or_default()));
+            if let Some((record, set)) = self.read_article(&blocks, no)? {
+                found.push((no, record, set));
+            }
         }
         Ok(found)
     }
@@ -919,17 +1209,20 @@ impl Index for RedbIndex {
         let mut state = StoryState::default();
         let df = txn.open_table(DF).map_err(|e| self.storage(e))?;
         let mut snapshot_docs = 0;
-        if let Some(bytes) = df.get("snapshot").map_err(|e| self.storage(e))? {
+        for row in df.iter().map_err(|e| self.storage(e))? {
+            let (n, bytes) = row.map_err(|e| self.storage(e))?;
             let bytes = bytes.value();
-            let (head, counters) = bytes.split_at(8.min(bytes.len()));
-            snapshot_docs = u64::from_le_bytes(head.try_into().unwrap_or_default());
-            state.df = counters
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
-                .collect();
+            if n.value() == 0 {
+                let head = bytes.try_into().map_err(|_| self.corrupt("df[0]: not 8 bytes"))?;
+                snapshot_docs = u64::from_le_bytes(head);
+            } else {
+                state.df.extend(
+                    bytes.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default())),
+                );
+            }
         }
         state.docs = snapshot_docs;
-        let docs = txn.open_table(DOCS).map_err(|e| self.storage(e))?;
+        let blocks = txn.open_table(BLOCKS).map_err(|e| self.storage(e))?;
         let vectors = txn.open_table(VECTORS).map_err(|e| self.storage(e))?;
         let mut after_snapshot = Vec::new();
         for row in vectors.range(snapshot_docs..).map_err(|e| self.storage(e))? {
@@ -947,9 +1240,10 @@ impl Index for RedbIndex {
             let no = no.value();
             let vector = unpack_vector(bytes.value())
                 .ok_or_else(|| self.corrupt(format_args!("vectors[{no}]: odd length")))?;
-            let json = docs.get(no).map_err(|e| self.storage(e))?;
-            let json = json.ok_or_else(|| self.corrupt(format_args!("vectors[{no}] without docs[{no}]")))?;
-            let story = self.decode_record(no, json.value())?.story;
+            let (record, _) = self
+                .read_article(&blocks, no)?
+                .ok_or_else(|| self.corrupt(format_args!("vectors[{no}] without article {no}")))?;
+            let story = record.story;
             state.recent.push(StoryDoc { no, story, vector });
         }
         state.recent.reverse();
@@ -968,8 +1262,8 @@ impl Index for RedbIndex {
             let sum = blake3::hash(&framed[8..]);
             framed[..4].copy_from_slice(&len.to_le_bytes());
             framed[4..8].copy_from_slice(&sum.as_bytes()[..4]);
-            let written = wal.write_all(&framed).and_then(|()| wal.sync_data());
-            if let Err(e) = written {
+            // Written to the OS only: `LogSync::sync` (the plugin's `flush`) makes it durable.
+            if let Err(e) = wal.write_all(&framed) {
                 return Err(self.wal_error(e));
             }
         }
@@ -980,13 +1274,19 @@ impl Index for RedbIndex {
         Ok(number)
     }
 
-    fn save_df(&mut self, df: &[u32], docs: u64) -> Result<(), DedupError> {
-        let mut bytes = Vec::with_capacity(8 + 4 * df.len());
-        bytes.extend_from_slice(&docs.to_le_bytes());
-        bytes.extend(df.iter().flat_map(|c| c.to_le_bytes()));
-        self.staged.df = Some(bytes);
-        // Committed with every article it counts.
+    fn log_sync(&self) -> Result<Option<LogSync>, DedupError> {
+        let Some(wal) = &self.wal else { return Ok(None) };
+        let file = wal.try_clone().map_err(|e| self.wal_error(e))?;
+        Ok(Some(LogSync { file, path: wal_path(&self.path) }))
+    }
+
+    fn commit(&mut self) -> Result<(), DedupError> {
         self.checkpoint()
+    }
+
+    fn save_df(&mut self, df: &[u32], docs: u64) -> Result<(), DedupError> {
+        // Committed with every article it counts.
+        self.checkpoint_with(Some((df, docs)))
     }
 }
 
@@ -1009,17 +1309,41 @@ mod tests {
 
     #[test]
     fn parts_split_the_bucket_space_in_order() {
-        assert_eq!(part_bits(0), 0);
-        assert_eq!(part_bits(PART_ENTRIES), 0);
-        assert_eq!(part_bits(PART_ENTRIES + 1), 1);
-        assert_eq!(part_bits(64 << 20), 19);
-        assert_eq!(part_of(u32::MAX, 0), 0);
-        assert_eq!(part_of(u32::MAX, 3), 7);
-        let bytes: Vec<u8> = [(1u32, 5u32), (3, 1), (3, 9), (7, 2)]
-            .iter()
-            .flat_map(|(b, n)| b.to_le_bytes().into_iter().chain(n.to_le_bytes()))
-            .collect();
+        assert_eq!(part_count(0, 0), 1);
+        assert_eq!(part_count(100, 100), 1);
+        // A million articles: 64M pairs of about 4.25 bytes in parts of about 3,300 bytes.
+        let parts = part_count(64 << 20, 1 << 20);
+        assert!((80_000..90_000).contains(&parts), "{parts}");
+        assert_eq!(part_of(u32::MAX, 1), 0);
+        assert_eq!(part_of(u32::MAX, 8), 7);
+        assert_eq!(part_of(1 << 31, 8), 4);
+        let pairs = [(1u32, 5u32), (3, 1), (3, 9), (7, 2), (u32::MAX, u32::MAX)];
+        let mut builder = PartBuilder::default();
+        let mut bytes = Vec::new();
+        for pair in pairs {
+            builder.push(pair);
+        }
+        builder.finish(&mut bytes);
+        assert_eq!(decode_pairs(&bytes).collect::<Vec<_>>(), pairs);
+        // Across restart points: 100 pairs, a bucket's members spanning two restarts.
+        let many: Vec<(u32, u32)> = (0..100u32).map(|i| (1000 + i / 40 * 7, i)).collect();
+        for &pair in &many {
+            builder.push(pair);
+        }
+        let mut big = Vec::new();
+        builder.finish(&mut big);
+        assert!(big.len() < 4 + 8 * 4 + 3 * many.len(), "{} bytes", big.len());
+        assert_eq!(decode_pairs(&big).collect::<Vec<_>>(), many);
         let mut out = Vec::new();
+        part_members(&big, 1007, &mut out);
+        assert_eq!(out, (40..80).collect::<Vec<u32>>());
+        out.clear();
+        part_members(&big, 1014, &mut out);
+        assert_eq!(out, (80..100).collect::<Vec<u32>>());
+        out.clear();
+        part_members(&big, 999, &mut out);
+        assert!(out.is_empty());
+        out.clear();
         part_members(&bytes, 3, &mut out);
         assert_eq!(out, [1, 9]);
         out.clear();
@@ -1086,6 +1410,26 @@ mod tests {
         check_candidates(&index, total);
         let parts: u64 = index.bands.runs.iter().map(|r| r.entries).sum();
         assert_eq!(parts + index.bands.nodes.len() as u64, 2 * u64::from(total));
+    }
+
+    #[test]
+    fn an_index_in_an_older_format_is_refused_naming_the_file_and_the_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.redb");
+        let settings = Settings { shingle: 5, permutations: 128, bands: 64 };
+        drop(RedbIndex::open(&path, settings).unwrap());
+        {
+            let db = Database::create(&path).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(META).unwrap().insert("format", FORMAT - 1).unwrap();
+            txn.commit().unwrap();
+        }
+        let message = RedbIndex::open(&path, settings).unwrap_err().to_string();
+        assert!(
+            message.contains("old.redb") && message.contains(&format!("format {}", FORMAT - 1)),
+            "{message}"
+        );
+        assert!(message.contains("dedup_rebuild_index"), "{message}");
     }
 
     #[test]

@@ -48,26 +48,30 @@
 //! # Persistence and concurrency
 //!
 //! The index ([`index`]) is one redb file in the host's state folder (in memory when there is
-//! none) plus a small write-ahead log: each article is appended to the log and synced before
-//! `process` returns and staged in memory (lookups see it at once); every 1,024 articles one
-//! durable commit writes the staged articles in key order and the log is emptied (on open,
-//! unapplied records are replayed). The LSH buckets of the newest 16,384 articles live in a
-//! memory table; older ones in a few immutable sorted runs (one lookup per run and band).
-//! `process` runs on several threads; the analysis runs in parallel and the check-and-record
-//! runs under one mutex, so two concurrent copies cannot both be first. The index sits behind the small [`Index`]
-//! trait so a shared PostgreSQL backend can replace redb later without touching this logic.
+//! none) plus a small write-ahead log: `process` appends each article to the log (an OS
+//! write) and stages it in memory (lookups see it at once); [`Dedup::flush`], which the host
+//! calls once per batch of articles before it commits their results (ABI 1.1; the SDK calls
+//! it after each `process` for an older host), syncs the log once for the whole batch. Every
+//! 1,024 articles one durable commit writes the staged articles in key order and the log is
+//! emptied (on open, unapplied records are replayed). The LSH buckets of the newest 16,384
+//! articles live in a memory table; older ones in a few immutable sorted runs (one lookup
+//! per run and band). `process` runs on several threads; the analysis runs in parallel and
+//! the check-and-record runs under one mutex, so two concurrent copies cannot both be first;
+//! `flush` takes no lock. The index sits behind the small [`Index`] trait so a shared
+//! PostgreSQL backend can replace redb later without touching this logic.
 //!
 //! # Cost per indexed article
 //!
-//! On disk: the stored shingle set (4 bytes per shingle, sampled 1 in 4 above 64 shingles),
-//! 64 LSH entries (u32 bucket, u32 article, packed in sorted runs), the answer JSON and a
-//! small record; story vectors (12 bytes per kept term) only for the most recent
-//! max(window, 8192) articles; the document-frequency counters as one 8 MiB snapshot. Exact duplicates store only their
-//! answer. In memory: the story vector of each article in the window plus its postings
-//! (roughly 3-5 KB per article, 15-25 MB for the default window of 5000), 8 MiB of hashed
-//! document-frequency counters (fixed, whatever the vocabulary) and redb's page cache
-//! (capped at 64 MiB), plus the LSH memory table (25-35 MB when full) and up to 1,024
-//! staged articles. Measured figures and their commands: `docs/BENCHMARKS.md`.
+//! On disk (about 1.5-2 KB): the stored shingle set (Rice-coded, about 3 bytes per shingle,
+//! sampled 1 in 4 above 64 shingles) with the id, source name and story in a block of consecutive articles,
+//! 64 LSH entries (about 4 bytes each in varint-coded sorted runs), the answer JSON under a
+//! 16-byte key and a 40-byte exact-key row; story vectors (12 bytes per kept term) only for
+//! the most recent max(window, 8192) articles; the document-frequency counters as one 8 MiB
+//! snapshot. Exact duplicates store only their answer. In memory: the story vector of each
+//! article in the window plus its postings (roughly 3-4 KB per article, 15-20 MB for the
+//! default window of 5000), 8 MiB of hashed document-frequency counters (fixed, whatever the
+//! vocabulary) and redb's page cache (capped at 64 MiB), plus the LSH memory table (25-35 MB
+//! when full) and up to 1,024 staged articles. Measured figures and their commands: `docs/BENCHMARKS.md`.
 
 pub mod config;
 pub mod engine;
@@ -119,9 +123,16 @@ impl Dedup {
         Self::with_index(config, Box::new(index))
     }
 
-    /// The answer for one document (see [`Engine::process`]).
+    /// The answer for one document (see [`Engine::process`]); durable after the next
+    /// [`Dedup::flush`].
     pub fn analyse(&self, document: &Document) -> Result<DedupResult, DedupError> {
         self.engine.process(document)
+    }
+
+    /// Makes every answer given so far durable: one sync of the write-ahead log for a batch
+    /// of articles, safe to call while other threads analyse (see [`Engine::flush`]).
+    pub fn flush(&self) -> Result<(), DedupError> {
+        self.engine.flush()
     }
 }
 
@@ -148,7 +159,13 @@ impl Plugin for Dedup {
         if call.is_cancelled() {
             return Err(PluginError::Cancelled);
         }
+        // Appended to the write-ahead log, durable at the next `flush` (which the host, or the
+        // SDK for an ABI 1.0 host, calls before the result is committed).
         self.analyse(document).map_err(PluginError::failed)
+    }
+
+    fn flush(&self) -> Result<(), String> {
+        Dedup::flush(self).map_err(|e| e.to_string())
     }
 }
 

@@ -244,6 +244,8 @@ fn the_index_survives_a_restart() {
 fn crash_child(state: &Path) -> ! {
     let dedup = Dedup::open(Config::default(), Some(state)).unwrap();
     let answers: Vec<DedupResult> = crash_documents().iter().map(|d| dedup.analyse(d).unwrap()).collect();
+    // As the daemon does before it commits a batch's results.
+    dedup.flush().unwrap();
     std::fs::write(state.join("answers.json"), serde_json::to_vec(&answers).unwrap()).unwrap();
     std::process::abort();
 }
@@ -349,6 +351,7 @@ mod abi {
             state_dir: IngestStr::from_str(&state_dir),
             log,
             is_cancelled,
+            flags: 0, // a host that never calls `flush`: the SDK calls it after `process`
         };
         // SAFETY: the descriptor is a static the plugin returns.
         let descriptor = unsafe { &*dedup::ingest_plugin_descriptor() };
