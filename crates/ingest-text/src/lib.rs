@@ -61,7 +61,8 @@
 //! # Modules
 //!
 //! - [`clean`](clean()) — raw text to published text ([`Cleaned`], [`Removed`], [`reason`]);
-//! - [`paragraphs`], [`sentences`] — segmentation into [`Span`]s;
+//! - [`paragraphs`], [`sentences`] — segmentation into [`Span`]s ([`Paragraphs`],
+//!   [`Sentences`]: the same one span at a time, without allocating for ASCII text);
 //! - [`tokens`], [`Tokens`], [`word_count`] — tokens with code-point and byte offsets;
 //! - [`fold`], [`strip_possessive`] — keys for comparing words;
 //! - [`title`] — the headline, if the text starts with one;
@@ -95,7 +96,7 @@ pub use formats::{Format, RawArticle, detect_format};
 pub use gzip::{GzipError, gunzip, is_gzip};
 pub use language::{Language, detect_language};
 pub use offsets::CharOffsets;
-pub use segment::{paragraphs, sentences};
+pub use segment::{Paragraphs, Sentences, paragraphs, sentences};
 pub use span::Span;
 pub use title::{MAX_TITLE_CHARS, MAX_TITLE_WORDS, title};
 pub use tokens::{Token, TokenKind, Tokens, tokens, word_count};

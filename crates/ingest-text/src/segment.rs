@@ -1,4 +1,9 @@
 //! [`paragraphs`] and [`sentences`]: rule-based segmentation into code-point spans.
+//!
+//! The work is done by two iterators, [`Paragraphs`] and [`Sentences`], which find one
+//! span at a time; the functions collect them. A caller that only walks the spans (a
+//! plugin scoring each sentence, say) uses the iterators and allocates nothing for an
+//! ASCII text.
 
 use crate::Span;
 
@@ -8,25 +13,67 @@ use crate::Span;
 /// The seeds put one paragraph per line and BBC text separates paragraphs with blank
 /// lines; this one rule fits both. Spans exclude the newline. Any line break `clean`
 /// knows (`\n`, `\r`, VT, FF, NEL, U+2028, U+2029) ends a line, so uncleaned text works
-/// too.
+/// too. The same spans as [`Paragraphs`], collected.
 #[must_use]
 pub fn paragraphs(text: &str) -> Vec<Span> {
-    if text.is_ascii() {
-        return ascii_paragraphs(text.as_bytes());
-    }
-    Lines::new(text).map(|(span, _)| span).collect()
+    Paragraphs::new(text).collect()
 }
 
-/// [`paragraphs`] of an ASCII text, byte by byte (code points are bytes). The same rule:
-/// ASCII line breaks are `\n`, `\r`, VT and FF, and ASCII white space is those, the tab
-/// and the space.
-fn ascii_paragraphs(text: &[u8]) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut line = 0;
-    while line < text.len() {
-        let end = find_line_break(text, line);
+/// The [`paragraphs`] of a text one at a time, without allocating: what to use when the
+/// spans are only walked once.
+#[derive(Debug, Clone)]
+pub struct Paragraphs<'a> {
+    inner: ParagraphsInner<'a>,
+}
+
+#[derive(Debug, Clone)]
+enum ParagraphsInner<'a> {
+    /// An ASCII text read byte by byte (code points are bytes): the next line starts at
+    /// `line`.
+    Ascii { text: &'a [u8], line: usize },
+    /// Any other text, char by char.
+    Wide(Lines<'a>),
+}
+
+impl<'a> Paragraphs<'a> {
+    /// The paragraphs of `text`.
+    #[must_use]
+    pub fn new(text: &'a str) -> Self {
+        Self::with_ascii(text, is_ascii(text.as_bytes()))
+    }
+
+    /// [`Paragraphs::new`] when whether `text` is ASCII is known.
+    fn with_ascii(text: &'a str, ascii: bool) -> Self {
+        let inner = if ascii {
+            ParagraphsInner::Ascii { text: text.as_bytes(), line: 0 }
+        } else {
+            ParagraphsInner::Wide(Lines::new(text))
+        };
+        Self { inner }
+    }
+}
+
+impl Iterator for Paragraphs<'_> {
+    type Item = Span;
+
+    #[inline]
+    fn next(&mut self) -> Option<Span> {
+        match &mut self.inner {
+            ParagraphsInner::Ascii { text, line } => next_ascii_paragraph(text, line),
+            ParagraphsInner::Wide(lines) => lines.next().map(|(span, _)| span),
+        }
+    }
+}
+
+/// The next paragraph of an ASCII text from byte `*line` on, byte by byte (code points
+/// are bytes), moving `*line` past it. The same rule as [`Lines`]: ASCII line breaks are
+/// `\n`, `\r`, VT and FF, and ASCII white space is those, the tab and the space.
+#[inline]
+fn next_ascii_paragraph(text: &[u8], line: &mut usize) -> Option<Span> {
+    while *line < text.len() {
+        let end = find_line_break(text, *line);
         // The line without its surrounding white space, if anything is left.
-        let mut start = line;
+        let mut start = *line;
         while start < end && is_ascii_blank(text[start]) {
             start += 1;
         }
@@ -34,12 +81,26 @@ fn ascii_paragraphs(text: &[u8]) -> Vec<Span> {
         while last > start && is_ascii_blank(text[last - 1]) {
             last -= 1;
         }
+        *line = end + 1;
         if start < last {
-            out.push(Span { start, end: last });
+            return Some(Span { start, end: last });
         }
-        line = end + 1;
     }
-    out
+    None
+}
+
+/// `<[u8]>::is_ascii`, sixteen bytes at a time: the standard library's version reads a
+/// short text (a sentence, a review) byte by byte, which costs more than the split.
+#[inline]
+fn is_ascii(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(16);
+    let mut high = 0u64;
+    for c in chunks.by_ref() {
+        let (a, b) = c.split_at(8);
+        high |= u64::from_le_bytes(a.try_into().unwrap_or_default())
+            | u64::from_le_bytes(b.try_into().unwrap_or_default());
+    }
+    high & HIGH == 0 && chunks.remainder().iter().all(u8::is_ascii)
 }
 
 /// The first byte at or after `from` of an ASCII text for which `byte` holds, or the
@@ -73,6 +134,12 @@ fn bytes_equal(x: u64, b: u8) -> u64 {
     y.wrapping_sub(ONES) & !y & HIGH
 }
 
+/// [`is_line_break`] for an ASCII byte.
+#[inline]
+fn is_ascii_line_break(b: u8) -> bool {
+    matches!(b, b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
 /// The first line break at or after `from` in an ASCII text, or its length.
 #[inline]
 fn find_line_break(text: &[u8], from: usize) -> usize {
@@ -92,13 +159,8 @@ fn is_ascii_blank(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
 }
 
-/// [`is_line_break`] for an ASCII byte.
-#[inline]
-fn is_ascii_line_break(b: u8) -> bool {
-    matches!(b, b'\n' | b'\r' | 0x0b | 0x0c)
-}
-
 /// Non-blank lines of a text as (code-point span, trimmed line text), in order.
+#[derive(Debug, Clone)]
 pub(crate) struct Lines<'a> {
     rest: std::str::CharIndices<'a>,
     text: &'a str,
@@ -152,15 +214,86 @@ fn is_line_break(c: char) -> bool {
 /// sentence too, so every paragraph yields at least one sentence.
 ///
 /// `paragraphs` should come from [`paragraphs`] on the same text; spans past the end of
-/// the text are clamped, and empty ones skipped.
+/// the text are clamped, and empty ones skipped. The same spans as [`Sentences`], collected.
 #[must_use]
 pub fn sentences(text: &str, paragraphs: &[Span]) -> Vec<Span> {
-    // An ASCII text's bytes are its code points: no copy into `char`s needed.
-    if text.is_ascii() {
-        return split_paragraphs(text.as_bytes(), paragraphs);
+    let mut out = Vec::with_capacity(paragraphs.len() * 3);
+    out.extend(Sentences::new(text, paragraphs.iter().copied()));
+    out
+}
+
+/// The [`sentences`] of a text one at a time, within paragraphs given as an iterator of
+/// spans ([`Sentences::of`]: the text's own [`Paragraphs`]).
+///
+/// For an ASCII text nothing is allocated (its bytes are its code points); any other text
+/// is read as a vector of `char`s, allocated once here.
+#[derive(Debug, Clone)]
+pub struct Sentences<'a, P> {
+    chars: Chars<'a>,
+    paragraphs: P,
+    /// Where the split of the current paragraph stands.
+    split: Split,
+}
+
+/// The text being split: its bytes when it is ASCII, else its `char`s.
+#[derive(Debug, Clone)]
+enum Chars<'a> {
+    Ascii(&'a [u8]),
+    Wide(Vec<char>),
+}
+
+impl<'a> Sentences<'a, Paragraphs<'a>> {
+    /// The sentences of `text` in its own [`Paragraphs`]: the same spans as
+    /// `sentences(text, &paragraphs(text))`, with no vector of either.
+    #[must_use]
+    pub fn of(text: &'a str) -> Self {
+        let ascii = is_ascii(text.as_bytes());
+        Self::with_ascii(text, Paragraphs::with_ascii(text, ascii), ascii)
     }
-    let chars: Vec<char> = text.chars().collect();
-    split_paragraphs(&chars, paragraphs)
+}
+
+impl<'a, P: Iterator<Item = Span>> Sentences<'a, P> {
+    /// The sentences of `text` within `paragraphs` (clamped to the text, empty ones
+    /// skipped, as [`sentences`] takes them).
+    #[must_use]
+    pub fn new(text: &'a str, paragraphs: P) -> Self {
+        Self::with_ascii(text, paragraphs, is_ascii(text.as_bytes()))
+    }
+
+    /// [`Sentences::new`] when whether `text` is ASCII is known.
+    fn with_ascii(text: &'a str, paragraphs: P, ascii: bool) -> Self {
+        let chars = if ascii { Chars::Ascii(text.as_bytes()) } else { Chars::Wide(text.chars().collect()) };
+        Self { chars, paragraphs, split: Split::DONE }
+    }
+}
+
+impl<P> Sentences<'_, P> {
+    /// True when the text is ASCII, so the spans count bytes as well as code points (a
+    /// caller can slice the text with them directly).
+    #[must_use]
+    pub fn spans_are_bytes(&self) -> bool {
+        matches!(self.chars, Chars::Ascii(_))
+    }
+}
+
+impl<P: Iterator<Item = Span>> Iterator for Sentences<'_, P> {
+    type Item = Span;
+
+    #[inline]
+    fn next(&mut self) -> Option<Span> {
+        loop {
+            let (found, len) = match &self.chars {
+                Chars::Ascii(bytes) => (self.split.next(bytes), bytes.len()),
+                Chars::Wide(chars) => (self.split.next(chars), chars.len()),
+            };
+            if found.is_some() {
+                return found;
+            }
+            let p = self.paragraphs.next()?;
+            let end = p.end.min(len);
+            self.split = Split::new(p.start.min(end), end);
+        }
+    }
 }
 
 /// A character of the text being split: a `char`, or a byte of an ASCII text.
@@ -200,55 +333,73 @@ fn is_terminator(c: char) -> bool {
     matches!(c, '.' | '!' | '?')
 }
 
-fn split_paragraphs<C: Char>(chars: &[C], paragraphs: &[Span]) -> Vec<Span> {
-    let mut out = Vec::with_capacity(paragraphs.len() * 3);
-    for p in paragraphs {
-        let end = p.end.min(chars.len());
-        let start = p.start.min(end);
-        split_paragraph(chars, start, end, &mut out);
-    }
-    out
+/// The split of one paragraph, `start..end` of the text, resumable sentence by sentence.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    /// The paragraph's start (abbreviations are not looked for before it).
+    start: usize,
+    end: usize,
+    /// Where the current sentence starts.
+    sent_start: usize,
+    /// Where to look for the next terminator.
+    at: usize,
+    /// The paragraph's last sentence has been given.
+    done: bool,
 }
 
-fn split_paragraph<C: Char>(chars: &[C], start: usize, end: usize, out: &mut Vec<Span>) {
-    let mut sent_start = start;
-    let mut i = start;
-    loop {
-        i = C::next_terminator(chars, i, end);
-        if i >= end {
-            break;
-        }
-        let mut j = i + 1;
-        while j < end && (matches!(chars[j].char(), '.' | '!' | '?') || is_closer(chars[j].char())) {
-            j += 1;
-        }
-        let mut k = j;
-        while k < end && chars[k].char().is_whitespace() {
-            k += 1;
-        }
-        if k > j
-            && k < end
-            && is_starter(chars[k].char())
-            && !(chars[i].char() == '.' && no_break_before(chars, start, i, chars[k].char()))
-        {
-            push_trimmed(chars, sent_start, j, out);
-            sent_start = k;
-        }
-        i = k.max(i + 1);
+impl Split {
+    /// A split with nothing left to give.
+    const DONE: Self = Self { start: 0, end: 0, sent_start: 0, at: 0, done: true };
+
+    fn new(start: usize, end: usize) -> Self {
+        Self { start, end, sent_start: start, at: start, done: false }
     }
-    push_trimmed(chars, sent_start, end, out);
+
+    /// The paragraph's next sentence, if any is left.
+    #[inline]
+    fn next<C: Char>(&mut self, chars: &[C]) -> Option<Span> {
+        let end = self.end;
+        while !self.done {
+            let i = C::next_terminator(chars, self.at, end);
+            if i >= end {
+                self.done = true;
+                return trimmed(chars, self.sent_start, end);
+            }
+            let mut j = i + 1;
+            while j < end && (matches!(chars[j].char(), '.' | '!' | '?') || is_closer(chars[j].char())) {
+                j += 1;
+            }
+            let mut k = j;
+            while k < end && chars[k].char().is_whitespace() {
+                k += 1;
+            }
+            self.at = k.max(i + 1);
+            if k > j
+                && k < end
+                && is_starter(chars[k].char())
+                && !(chars[i].char() == '.' && no_break_before(chars, self.start, i, chars[k].char()))
+            {
+                let sentence = trimmed(chars, self.sent_start, j);
+                self.sent_start = k;
+                if sentence.is_some() {
+                    return sentence;
+                }
+            }
+        }
+        None
+    }
 }
 
-fn push_trimmed<C: Char>(chars: &[C], mut start: usize, mut end: usize, out: &mut Vec<Span>) {
+/// `start..end` without surrounding white space, if anything is left.
+#[inline]
+fn trimmed<C: Char>(chars: &[C], mut start: usize, mut end: usize) -> Option<Span> {
     while start < end && chars[start].char().is_whitespace() {
         start += 1;
     }
     while end > start && chars[end - 1].char().is_whitespace() {
         end -= 1;
     }
-    if start < end {
-        out.push(Span { start, end });
-    }
+    (start < end).then_some(Span { start, end })
 }
 
 fn is_closer(c: char) -> bool {
@@ -288,7 +439,11 @@ fn no_break_before<C: Char>(chars: &[C], para_start: usize, dot: usize, next: ch
         || chars[w - 1].char().is_whitespace()
         || matches!(chars[w - 1].char(), '(' | '[' | '"' | '\'' | '\u{201C}' | '\u{2018}');
     let word: &[C] = &chars[w..dot];
-    let is = |list: &[&str]| list.iter().any(|a| a.chars().eq(word.iter().map(|c| c.char())));
+    // The abbreviations are ASCII: bytes are chars. The length first (rarely equal).
+    let is = |list: &[&str]| {
+        list.iter()
+            .any(|a| a.len() == word.len() && a.bytes().zip(word).all(|(b, c)| char::from(b) == c.char()))
+    };
     match word {
         [] => false,
         _ if !free_standing => false,
@@ -308,6 +463,23 @@ mod tests {
 
     fn sents(text: &str) -> Vec<&str> {
         sentences(text, &paragraphs(text)).iter().map(|s| s.slice(text)).collect()
+    }
+
+    /// The ASCII paragraph rule on any text's bytes.
+    fn ascii_paragraphs(text: &[u8]) -> Vec<Span> {
+        let mut line = 0;
+        std::iter::from_fn(|| next_ascii_paragraph(text, &mut line)).collect()
+    }
+
+    /// The sentence split on `chars` (bytes or `char`s) within `paragraphs`.
+    fn split_paragraphs<C: Char>(chars: &[C], paragraphs: &[Span]) -> Vec<Span> {
+        let mut out = Vec::new();
+        for p in paragraphs {
+            let end = p.end.min(chars.len());
+            let mut split = Split::new(p.start.min(end), end);
+            out.extend(std::iter::from_fn(|| split.next(chars)));
+        }
+        out
     }
 
     #[test]
@@ -425,6 +597,48 @@ mod tests {
                     split_paragraphs(&chars, &paragraphs),
                     "round {round}: {text:?} {paragraphs:?}"
                 );
+            }
+        }
+    }
+
+    /// The iterators give what the collecting functions give, on the same texts.
+    #[test]
+    fn iterators_agree_with_the_functions() {
+        let texts = [
+            "Head line\nFirst para. Mr. Smith came.\n\n  Second para.  \n\n",
+            "Lammy called it “excellent.” Joly agreed.\u{2028}“We are united,” she said! Why?",
+            "",
+            " \n \t",
+            "No terminator here",
+            "One. Two! Three? four. Five...",
+        ];
+        for text in texts {
+            let p = paragraphs(text);
+            assert_eq!(Paragraphs::new(text).collect::<Vec<_>>(), p, "{text:?}");
+            assert_eq!(Sentences::of(text).collect::<Vec<_>>(), sentences(text, &p), "{text:?}");
+            assert_eq!(Sentences::of(text).spans_are_bytes(), text.is_ascii(), "{text:?}");
+            let first_only = &p[..p.len().min(1)];
+            assert_eq!(
+                Sentences::new(text, first_only.iter().copied()).collect::<Vec<_>>(),
+                sentences(text, first_only),
+                "{text:?}"
+            );
+        }
+        let text = "A b. C d.\nE f.";
+        let spans: Vec<&str> = Sentences::of(text).map(|s| s.slice(text)).collect();
+        assert_eq!(spans, ["A b.", "C d.", "E f."]);
+    }
+
+    #[test]
+    fn fast_is_ascii_is_is_ascii() {
+        for len in 0..40 {
+            let mut bytes = vec![b'a'; len];
+            assert!(is_ascii(&bytes));
+            for i in 0..len {
+                bytes[i] = 0x80;
+                assert!(!is_ascii(&bytes), "{len} {i}");
+                bytes[i] = 0x7f;
+                assert!(is_ascii(&bytes), "{len} {i}");
             }
         }
     }

@@ -29,11 +29,11 @@
 //! did not see (Pearson r falls), so the mode does not ship one; it can still be loaded for
 //! experiments ([`NewsModel::with_learned`]).
 
-use ingest_text::{paragraphs, sentences};
+use ingest_text::Sentences;
 use serde::{Deserialize, Serialize};
 
 use crate::lexicon::Lexicon;
-use crate::score::{Options, Polarity, polarity_with, sentence_polarities};
+use crate::score::{Options, Polarity, ascii_sentence_polarities, polarity_with};
 
 /// News-register valences (VADER's -4..+4 scale) applied over the lexicon; NaN removes
 /// a word. Chosen from what the words mean in news copy, not fitted.
@@ -219,11 +219,12 @@ impl NewsModel {
     /// Calls `f` with the score of each of a free text's sentences, split as the host
     /// splits documents (the host's spans count code points).
     fn each_sentence(&self, text: &str, mut f: impl FnMut(Polarity)) {
-        let spans = sentences(text, &paragraphs(text));
-        if text.is_ascii() {
+        // One span at a time: no vector of paragraphs or sentences.
+        let spans = Sentences::of(text);
+        if spans.spans_are_bytes() {
             // Code points are bytes: score all sentences from one pass over the text.
-            let ranges = spans.iter().map(|s| (s.start, s.end));
-            sentence_polarities(text, ranges, &self.lexicon, Options::NEWS, f);
+            let ranges = spans.map(|s| (s.start, s.end));
+            ascii_sentence_polarities(text, ranges, &self.lexicon, Options::NEWS, f);
             return;
         }
         let mut bytes = text.char_indices().map(|(b, _)| b);
@@ -236,7 +237,7 @@ impl NewsModel {
             }
             last
         };
-        for s in &spans {
+        for s in spans {
             let (a, b) = (byte_at(s.start), byte_at(s.end));
             f(self.sentence(&text[a..b]));
         }
@@ -318,7 +319,7 @@ mod tests {
             "...!!! ??? :-( x",
         ];
         for text in texts {
-            let spans = sentences(text, &paragraphs(text));
+            let spans = ingest_text::sentences(text, &ingest_text::paragraphs(text));
             let alone: Vec<Polarity> = spans.iter().map(|s| m.sentence(&text[s.start..s.end])).collect();
             assert_eq!(m.split(text), alone, "{text:?}");
         }
@@ -335,5 +336,19 @@ mod tests {
             },
         );
         assert_eq!(got, [m.sentence("excell"), m.sentence("ent horrible")]);
+        // Mixed: a sentence white space surrounds is scored from the one pass, the others
+        // alone, in order.
+        let text = "excellent horrible awful";
+        let mut got = Vec::new();
+        crate::score::sentence_polarities(
+            text,
+            [(0, 9), (10, 13), (13, 18), (19, 24)].into_iter(),
+            m.lexicon(),
+            Options::NEWS,
+            |p| got.push(p),
+        );
+        let alone = ["excellent", "hor", "rible", "awful"].map(|s| m.sentence(s));
+        assert_eq!(got, alone);
+        assert!(got[0].compound > 0.0 && got[3].compound < 0.0);
     }
 }

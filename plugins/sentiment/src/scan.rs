@@ -120,8 +120,12 @@ impl Scanner {
         if self.text.len() < padded {
             self.text.resize(padded, b' ');
         }
+        // White space over the last block, then the text over it: two fixed-size stores
+        // instead of a call to `memset` for a few bytes.
+        if blocks > 0 {
+            self.text[(blocks - 1) * 64..blocks * 64].copy_from_slice(&[b' '; 64]);
+        }
         self.text[..bytes.len()].copy_from_slice(bytes);
-        self.text[bytes.len()..blocks * 64].fill(b' ');
         // Eight bytes more per field than the padded text needs: a read from its last byte.
         self.stride = padded / 8 + 8;
         if self.bits.len() < FIELDS * self.stride {
@@ -129,8 +133,10 @@ impl Scanner {
         }
         let (exclamations, questions, any_non_ascii) =
             classify_all(&self.text[..blocks * 64], &mut self.bits, self.stride);
-        // Past the text: white space.
-        self.bits[SPACE * self.stride + 8 * blocks..(SPACE + 1) * self.stride].fill(0xff);
+        // Past the text: white space (the padding block and the eight bytes after it).
+        let pad = SPACE * self.stride + 8 * blocks;
+        self.bits[pad..pad + 16].copy_from_slice(&[0xff; 16]);
+        debug_assert_eq!(pad + 16, (SPACE + 1) * self.stride);
         self.exclamations = exclamations as usize;
         self.questions = questions as usize;
         self.non_ascii = any_non_ascii;
@@ -152,6 +158,10 @@ impl Scanner {
     /// The counts of "!" and "?" in `start..end` of the text.
     pub fn punctuation_in(&self, start: usize, end: usize) -> (usize, usize) {
         let (mut exclamations, mut questions) = (0, 0);
+        if self.exclamations == 0 && self.questions == 0 {
+            // None in the whole text (most texts): no need to count.
+            return (0, 0);
+        }
         let mut at = start;
         while at < end {
             // 56 bits are valid from any byte.
@@ -174,8 +184,15 @@ impl Scanner {
     #[inline(always)]
     fn bits(&self, field: usize, at: usize) -> u64 {
         let i = field * self.stride + at / 8;
-        let word: [u8; 8] = self.bits[i..i + 8].try_into().unwrap_or_default();
-        u64::from_le_bytes(word) >> (at % 8)
+        assert!(self.stride > 0 && at <= self.len + 64 && field < FIELDS, "mask read out of range");
+        debug_assert!(i + 8 <= self.bits.len());
+        // SAFETY: `stride > 0` means `scan` ran: it sized `bits` to at least `FIELDS * stride`
+        // bytes with `stride = padded / 8 + 8` and `padded >= len + 64`; so for
+        // `field < FIELDS` and `at <= len + 64` (all just checked, cheaper than the slice's
+        // check, and dropped by the compiler where the caller's loop implies them):
+        // `i + 8 <= field * stride + (len + 64) / 8 + 8 <= (field + 1) * stride`.
+        let word = unsafe { self.bits.as_ptr().add(i).cast::<u64>().read_unaligned() };
+        u64::from_le(word) >> (at % 8)
     }
 
     /// Calls `f` with every token of the text, in order (`text` is the scanned text).
@@ -266,14 +283,22 @@ impl Scanner {
 
     /// The ASCII word `start..end` of the text lowercased, zero-padded into two
     /// little-endian words, if it has at most 15 bytes (the lexicon's key, without a copy).
+    ///
+    /// # Safety
+    /// `start..end` lies in the text last scanned (`start <= end <=` its length), as the
+    /// word of a token [`Scanner::tokens`] gives does: the reads are not bounds-checked
+    /// (the check cost two percent of scoring).
     #[inline(always)]
-    pub fn lowercase_words(&self, start: usize, end: usize) -> Option<[u64; 2]> {
-        let len = end - start;
+    pub unsafe fn lowercase_words(&self, start: usize, end: usize) -> Option<[u64; 2]> {
+        let len = end.wrapping_sub(start);
         if len > 15 {
             return None;
         }
-        // The buffer extends past the text, so both reads are inside it.
-        let read = |at: usize| u64::from_le_bytes(self.text[at..at + 8].try_into().unwrap_or_default());
+        debug_assert!(self.stride > 0 && end <= self.len, "word out of range");
+        // SAFETY: `scan` made `text` at least the text's length + 64 bytes (the text and a
+        // block of white space), and both reads end by `start + 16 <= end + 16` (caller).
+        let read =
+            |at: usize| u64::from_le(unsafe { self.text.as_ptr().add(at).cast::<u64>().read_unaligned() });
         let lo = read(start) & LOW_BYTES[len.min(8)];
         let hi = read(start + 8) & LOW_BYTES[len.saturating_sub(8)];
         Some([ascii_lowercase(lo), ascii_lowercase(hi)])
@@ -339,6 +364,7 @@ fn classify_all_avx2(blocks: &[u8], bits: &mut [u8], stride: usize) -> (u32, u32
     fn eq(x: __m256i, b: u8) -> u32 {
         mask(_mm256_cmpeq_epi8(x, _mm256_set1_epi8(b as i8)))
     }
+    assert!(blocks.len() / 8 <= stride && FIELDS * stride <= bits.len(), "mask buffer too small");
     let (mut exclamations, mut questions, mut any_non_ascii) = (0, 0, 0);
     for (h, half) in blocks.chunks_exact(32).enumerate() {
         // SAFETY: `half` is 32 readable bytes; the load has no alignment requirement.
@@ -357,7 +383,10 @@ fn classify_all_avx2(blocks: &[u8], bits: &mut [u8], stride: usize) -> (u32, u32
         ];
         for (f, m) in fields.into_iter().enumerate() {
             let at = f * stride + 4 * h;
-            bits[at..at + 4].copy_from_slice(&m.to_le_bytes());
+            // SAFETY: in bounds: `4 * h + 4 <= blocks.len() / 8 <= stride` and `f < FIELDS`,
+            // so `at + 4 <= FIELDS * stride <= bits.len()` (both asserted above); an
+            // unaligned write of a `u32` into bytes. Checked indexing cost half the loop.
+            unsafe { bits.as_mut_ptr().add(at).cast::<u32>().write_unaligned(m.to_le()) };
         }
         exclamations += exclamation.count_ones();
         questions += question.count_ones();

@@ -118,22 +118,41 @@ pub fn polarity_with(text: &str, lexicon: &Lexicon, options: Options) -> Polarit
 /// Scores the sentences of `text` given as byte ranges (in order, not overlapping), each
 /// as [`polarity_with`] scores it alone, and calls `f` with each score in order.
 ///
-/// The text is tokenized once for all of them when that is the same as tokenizing each
-/// sentence alone: when it is ASCII (so [`prepare`] changes nothing but the ends), the
-/// lexicon maps no ASCII character to an emoji description, and white space (or the
-/// text's end) surrounds every sentence, so no token crosses one's edge. Otherwise each
-/// sentence is scored alone.
+/// An ASCII text is tokenized once for all of its sentences when the lexicon maps no ASCII
+/// character to an emoji description (then [`prepare`] changes nothing but the ends): the
+/// words of a sentence that white space (or the text's ends) surrounds are exactly the
+/// tokens of the whole text that start inside it, since no token crosses its edges. A
+/// sentence that is not so surrounded (never one of the host's sentences) is scored alone,
+/// as is every sentence of any other text. The ranges are read once, so they may come
+/// straight from a lazy splitter ([`ingest_text::Sentences`]).
 pub fn sentence_polarities(
     text: &str,
-    sentences: impl Iterator<Item = (usize, usize)> + Clone,
+    sentences: impl Iterator<Item = (usize, usize)>,
     lexicon: &Lexicon,
     options: Options,
     mut f: impl FnMut(Polarity),
 ) {
-    let done = text.is_ascii()
-        && !lexicon.has_ascii_emoji()
-        && with_scratch(|scratch| scratch.sentences(text, sentences.clone(), lexicon, options, &mut f));
-    if !done {
+    if crate::words::is_ascii(text) {
+        ascii_sentence_polarities(text, sentences, lexicon, options, f);
+    } else {
+        for (start, end) in sentences {
+            f(polarity_with(&text[start..end], lexicon, options));
+        }
+    }
+}
+
+/// [`sentence_polarities`] of a text the caller knows to be ASCII.
+pub(crate) fn ascii_sentence_polarities(
+    text: &str,
+    sentences: impl Iterator<Item = (usize, usize)>,
+    lexicon: &Lexicon,
+    options: Options,
+    mut f: impl FnMut(Polarity),
+) {
+    debug_assert!(text.is_ascii());
+    if !lexicon.has_ascii_emoji() {
+        with_scratch(|scratch| scratch.sentences(text, sentences, lexicon, options, &mut f));
+    } else {
         for (start, end) in sentences {
             f(polarity_with(&text[start..end], lexicon, options));
         }
@@ -167,8 +186,11 @@ fn has_v3() -> bool {
 /// list, one value per word).
 pub fn valences(prepared: &str, lexicon: &Lexicon, options: Options) -> Vec<f64> {
     with_scratch(|scratch| {
-        scratch.tokenize(prepared, lexicon, false);
-        scratch.valences(0..scratch.words.len(), options);
+        scratch.tokenize(prepared, lexicon);
+        let n = scratch.words.len();
+        if !scratch.valences(0..n, options) {
+            scratch.spread(n);
+        }
         scratch.sentiments.clone()
     })
 }
@@ -195,10 +217,11 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 struct Scratch {
     /// What the rules need to know about each word.
     words: Vec<Word>,
-    /// The byte where each word starts (filled only for [`sentence_polarities`]).
-    starts: Vec<u32>,
-    /// VADER's `sentiments`: one valence per word of the sentence being scored.
+    /// VADER's `sentiments`: one valence per word of the sentence being scored (filled only
+    /// when a "but" needs them, see [`Scratch::valences`]).
     sentiments: Vec<f64>,
+    /// The valences of the lexicon words of the sentence (`scored`), in order.
+    values: Vec<f64>,
     /// Positions of the lexicon words in the sentence (the first `scored_len`): the only
     /// ones whose valence can be non-zero. Never shorter than the sentence.
     scored: Vec<u32>,
@@ -218,6 +241,9 @@ struct Word {
     key: [u64; 2],
     /// The table slot of `key` ([`Lexicon::prefetch_key`]) until it is looked up.
     slot: u32,
+    /// The byte of the text where the word starts (for [`sentence_polarities`]; it fits
+    /// in the struct's padding).
+    start: u32,
     /// The word has a lexicon valence.
     in_lexicon: bool,
     /// Booster sign: +1 boosts, -1 dampens, 0 neither.
@@ -232,11 +258,12 @@ struct Word {
 
 impl Word {
     #[inline]
-    fn new(facts: Facts, upper: bool, nt: bool) -> Self {
+    fn new(facts: Facts, start: u32, upper: bool, nt: bool) -> Self {
         Self {
             valence: facts.valence,
             key: RESOLVED,
             slot: 0,
+            start,
             in_lexicon: facts.has_valence,
             booster: facts.booster,
             tag: facts.tag,
@@ -247,8 +274,8 @@ impl Word {
 
     /// A word to be looked up by `key`, in table slot `slot`, later.
     #[inline]
-    fn pending(key: [u64; 2], slot: u32, upper: bool, nt: bool) -> Self {
-        Self { key, slot, upper, negated: nt, ..Self::default() }
+    fn pending(key: [u64; 2], slot: u32, start: u32, upper: bool, nt: bool) -> Self {
+        Self { key, slot, start, upper, negated: nt, ..Self::default() }
     }
 }
 
@@ -279,27 +306,26 @@ impl Scratch {
 
     #[inline(always)]
     fn polarity_any(&mut self, text: &str, lexicon: &Lexicon, options: Options) -> Polarity {
-        self.tokenize(text, lexicon, false);
+        self.tokenize(text, lexicon);
         let (exclamations, questions) = self.scanner.punctuation();
         self.score(0..self.words.len(), exclamations, questions, options)
     }
 
-    /// [`sentence_polarities`] of an ASCII text; false (and nothing scored) when some
-    /// sentence is not surrounded by white space.
+    /// [`sentence_polarities`] of an ASCII text.
     fn sentences(
         &mut self,
         text: &str,
-        sentences: impl Iterator<Item = (usize, usize)> + Clone,
+        sentences: impl Iterator<Item = (usize, usize)>,
         lexicon: &Lexicon,
         options: Options,
         f: &mut impl FnMut(Polarity),
-    ) -> bool {
+    ) {
         #[cfg(target_arch = "x86_64")]
         if has_v3() {
             // SAFETY: the processor has every feature `sentences_v3` enables (just checked).
             return unsafe { self.sentences_v3(text, sentences, lexicon, options, f) };
         }
-        self.sentences_any(text, sentences, lexicon, options, f)
+        self.sentences_any(text, sentences, lexicon, options, f);
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -307,48 +333,46 @@ impl Scratch {
     fn sentences_v3(
         &mut self,
         text: &str,
-        sentences: impl Iterator<Item = (usize, usize)> + Clone,
+        sentences: impl Iterator<Item = (usize, usize)>,
         lexicon: &Lexicon,
         options: Options,
         f: &mut impl FnMut(Polarity),
-    ) -> bool {
-        self.sentences_any(text, sentences, lexicon, options, f)
+    ) {
+        self.sentences_any(text, sentences, lexicon, options, f);
     }
 
     #[inline(always)]
     fn sentences_any(
         &mut self,
         text: &str,
-        sentences: impl Iterator<Item = (usize, usize)> + Clone,
+        sentences: impl Iterator<Item = (usize, usize)>,
         lexicon: &Lexicon,
         options: Options,
         f: &mut impl FnMut(Polarity),
-    ) -> bool {
-        self.scanner.scan(text);
-        let separated = sentences.clone().all(|(start, end)| {
-            start <= end
-                && end <= text.len()
-                && (start == 0 || self.scanner.is_space(start - 1))
-                && self.scanner.is_space(end)
-        });
-        if !separated {
-            return false;
-        }
-        self.tokenize_scanned(text, lexicon, true);
+    ) {
+        self.tokenize(text, lexicon);
         let mut word = 0;
         for (start, end) in sentences {
+            let separated = start <= end
+                && end <= text.len()
+                && (start == 0 || self.scanner.is_space(start - 1))
+                && self.scanner.is_space(end);
+            if !separated {
+                // Tokens may cross its edges: alone (on fresh buffers, these are in use).
+                f(polarity_with(&text[start..end], lexicon, options));
+                continue;
+            }
             // The words that start in the sentence (tokens between sentences belong to none).
-            while word < self.starts.len() && (self.starts[word] as usize) < start {
+            while word < self.words.len() && (self.words[word].start as usize) < start {
                 word += 1;
             }
             let first = word;
-            while word < self.starts.len() && (self.starts[word] as usize) < end {
+            while word < self.words.len() && (self.words[word].start as usize) < end {
                 word += 1;
             }
             let (exclamations, questions) = self.scanner.punctuation_in(start, end);
             f(self.score(first..word, exclamations, questions, options));
         }
-        true
     }
 
     fn shrink(&mut self) {
@@ -358,47 +382,54 @@ impl Scratch {
     }
 
     /// VADER's `words_and_emoticons` of `text` in `words`, with what the rules need about
-    /// each word (see [`crate::scan`]); with `starts`, where each word starts.
+    /// each word (see [`crate::scan`]).
     #[inline(always)]
-    fn tokenize(&mut self, text: &str, lexicon: &Lexicon, starts: bool) {
+    fn tokenize(&mut self, text: &str, lexicon: &Lexicon) {
         self.scanner.scan(text);
-        self.tokenize_scanned(text, lexicon, starts);
+        self.tokenize_scanned(text, lexicon);
     }
 
     /// [`Scratch::tokenize`] once `text` is scanned.
     #[inline(always)]
-    fn tokenize_scanned(&mut self, text: &str, lexicon: &Lexicon, with_starts: bool) {
+    fn tokenize_scanned(&mut self, text: &str, lexicon: &Lexicon) {
         self.words.clear();
-        self.starts.clear();
         let bytes = text.as_bytes();
-        let (scanner, words, starts, lower) =
-            (&self.scanner, &mut self.words, &mut self.starts, &mut self.lower);
+        let (scanner, words, lower) = (&self.scanner, &mut self.words, &mut self.lower);
         // First every word and its lexicon key, then every lookup: the lookups do not wait
         // for each other (nor for the tokenizer), so the processor overlaps their reads.
         scanner.tokens(
             text,
             #[inline(always)]
             |t| {
-                if with_starts {
-                    starts.push(t.start as u32);
-                }
-                if t.ascii
-                    && let Some(key) = scanner.lowercase_words(t.start, t.end)
-                {
+                // Byte offsets fit in `u32`: texts are far shorter than 4 GB.
+                let start = t.start as u32;
+                let key = if t.ascii {
+                    // SAFETY: `t` is a token of the text `scanner` just scanned: its word
+                    // lies inside that text.
+                    unsafe { scanner.lowercase_words(t.start, t.end) }
+                } else {
+                    None
+                };
+                if let Some(key) = key {
                     // Stripped punctuation has no case: the token's case flags are the word's.
                     let upper = t.has_upper && !t.has_lower;
                     let nt = t.apostrophe && contains_nt(&bytes[t.start..t.end]);
                     let key = Lexicon::key(key, t.end - t.start);
                     let slot = lexicon.prefetch_key(key);
-                    words.push(Word::pending(key, slot, upper, nt));
+                    words.push(Word::pending(key, slot, start, upper, nt));
                     return;
                 }
-                words.push(slow_word(text, t, lexicon, lower));
+                words.push(Word { start, ..slow_word(text, t, lexicon, lower) });
             },
         );
         for word in words.iter_mut() {
             if word.key != RESOLVED {
-                *word = Word::new(lexicon.facts_in_slot(word.slot, word.key), word.upper, word.negated);
+                *word = Word::new(
+                    lexicon.facts_in_slot(word.slot, word.key),
+                    word.start,
+                    word.upper,
+                    word.negated,
+                );
             }
         }
     }
@@ -415,20 +446,30 @@ impl Scratch {
     ) -> Polarity {
         let opens_with_but =
             self.words.get(range.start).is_some_and(|w| range.start < range.end && w.tag == BUT);
-        self.valences(range, options);
-        let sentiments = &self.sentiments;
-        let p = score_with(
-            sentiments,
-            self.scored[..self.scored_len].iter().map(|&i| sentiments[i as usize]),
-            emphasis(exclamations, questions),
-        );
+        let len = range.len();
+        let p = if self.valences(range, options) {
+            let sentiments = &self.sentiments;
+            let sum = sentiments.iter().sum();
+            let candidates = self.scored[..self.scored_len].iter().map(|&i| sentiments[i as usize]);
+            score_with(len, sum, candidates, emphasis(exclamations, questions))
+        } else {
+            // Every other word's valence is +0.0: it changes no sum but a zero's sign (an
+            // exact sum of -0.0 only when every term is -0.0), which one +0.0 keeps.
+            let mut sum: f64 = self.values.iter().sum();
+            if len > self.values.len() {
+                sum += 0.0;
+            }
+            score_with(len, sum, self.values.iter().copied(), emphasis(exclamations, questions))
+        };
         Polarity { opens_with_but, ..p }
     }
 
-    /// Fills `sentiments` with the valences of the sentence made of `range` of the words,
-    /// after the "but" shift, and `scored` with its lexicon words.
+    /// Fills `scored` with the lexicon words of the sentence made of `range` of the words
+    /// and `values` with their valences, after the "but" shift. With a "but", also
+    /// `sentiments` (every word's valence, the shift applied to the whole list as VADER
+    /// applies it) and returns true; `values` is then not meaningful.
     #[inline(always)]
-    fn valences(&mut self, range: Range<usize>, options: Options) {
+    fn valences(&mut self, range: Range<usize>, options: Options) -> bool {
         let words = &self.words[range];
         // One pass for the ALL-CAPS count, the first "but" and the lexicon words (the only
         // ones that can score), without a branch per word.
@@ -445,23 +486,32 @@ impl Scratch {
         }
         self.scored_len = n;
         let sentence = Sentence { words, cap_diff: caps > 0 && caps < words.len() };
-        self.sentiments.clear();
-        self.sentiments.resize(words.len(), 0.0);
+        self.values.clear();
         for &i in &self.scored[..n] {
             let (i, w) = (i as usize, &words[i as usize]);
             // Boosters and "kind of" score 0 themselves.
             let is_modifier =
                 w.booster != 0 || (w.tag == KIND && words.get(i + 1).is_some_and(|n| n.tag == OF));
-            if !is_modifier {
-                self.sentiments[i] = sentence.valence(i);
-            }
+            self.values.push(if is_modifier { 0.0 } else { sentence.valence(i) });
         }
-        if let Some(but) = Some(but).filter(|&b| b != usize::MAX) {
-            if options.but_by_position {
-                but_shift_by_position(but, &mut self.sentiments);
-            } else {
-                but_shift_like_vader(but, &mut self.sentiments);
-            }
+        if but == usize::MAX {
+            return false;
+        }
+        self.spread(words.len());
+        if options.but_by_position {
+            but_shift_by_position(but, &mut self.sentiments);
+        } else {
+            but_shift_like_vader(but, &mut self.sentiments);
+        }
+        true
+    }
+
+    /// `sentiments` of a sentence of `len` words from `values` (the others' are 0).
+    fn spread(&mut self, len: usize) {
+        self.sentiments.clear();
+        self.sentiments.resize(len, 0.0);
+        for (&i, &v) in self.scored[..self.scored_len].iter().zip(&self.values) {
+            self.sentiments[i as usize] = v;
         }
     }
 }
@@ -474,11 +524,11 @@ fn slow_word(text: &str, t: Token, lexicon: &Lexicon, lower: &mut String) -> Wor
     if t.ascii {
         let upper = t.has_upper && !t.has_lower;
         let nt = t.apostrophe && contains_nt(word.as_bytes());
-        return Word::new(lexicon.facts_ascii(text.as_bytes(), t.start, t.end, lower), upper, nt);
+        return Word::new(lexicon.facts_ascii(text.as_bytes(), t.start, t.end, lower), 0, upper, nt);
     }
     lower.clear();
     lower.extend(word.chars().flat_map(char::to_lowercase));
-    Word::new(lexicon.facts(lower), is_upper(word), lower.contains("n't"))
+    Word::new(lexicon.facts(lower), 0, is_upper(word), lower.contains("n't"))
 }
 
 /// The key of a word whose facts were found while tokenizing (no key is this: its length
@@ -617,43 +667,60 @@ impl Sentence<'_> {
     fn idioms(&self, mut valence: f64, i: usize) -> f64 {
         // Every window below starts at one of the words i-3..=i: when none of them can
         // start a phrase, nothing matches (most words are no rule word at all).
-        if self.words[i - 3..=i].iter().all(|w| PHRASE_STARTS >> w.tag & 1 == 0) {
+        if self.words[i - 3..=i].iter().all(|w| !self.starts_phrase(w)) {
             return valence;
         }
         let n = self.words.len();
         let windows: [&[usize]; 5] =
             [&[i - 1, i], &[i - 2, i - 1, i], &[i - 2, i - 1], &[i - 3, i - 2, i - 1], &[i - 3, i - 2]];
-        'outer: for idx in windows {
-            for (phrase, v) in SPECIAL_TAGS {
-                if self.spells(idx, phrase) {
-                    valence = v;
-                    break 'outer;
-                }
+        // A window whose first word starts no phrase spells none (the tables are read by
+        // reference: a `const` table in a loop is copied to the stack first).
+        // The first phrase (or, `last`, the last) that the window spells.
+        let special = |idx: &[usize], last: bool| {
+            if !self.starts_phrase(&self.words[idx[0]]) {
+                return None;
             }
+            let spelled = |&&(phrase, _): &&(TagPhrase, f64)| self.spells(idx, phrase);
+            let found = if last {
+                SPECIAL_TAGS.iter().rev().find(spelled)
+            } else {
+                SPECIAL_TAGS.iter().find(spelled)
+            };
+            found.map(|&(_, v)| v)
+        };
+        // The first window that spells a phrase.
+        if let Some(v) = windows.into_iter().find_map(|idx| special(idx, false)) {
+            valence = v;
         }
-        if n > i + 1 {
-            for (phrase, v) in SPECIAL_TAGS {
-                if self.spells(&[i, i + 1], phrase) {
-                    valence = v;
-                }
-            }
+        // Each phrase the window spells in turn (the last one stays).
+        if n > i + 1
+            && let Some(v) = special(&[i, i + 1], true)
+        {
+            valence = v;
         }
-        if n > i + 2 {
-            for (phrase, v) in SPECIAL_TAGS {
-                if self.spells(&[i, i + 1, i + 2], phrase) {
-                    valence = v;
-                }
-            }
+        if n > i + 2
+            && let Some(v) = special(&[i, i + 1, i + 2], true)
+        {
+            valence = v;
         }
         // Booster bigrams ("kind of") among the three words before; all are two words.
         for idx in [&[i - 3, i - 2], &[i - 2, i - 1]] {
-            for (phrase, b) in BOOSTER_TAGS {
+            if !self.starts_phrase(&self.words[idx[0]]) {
+                continue;
+            }
+            for &(phrase, b) in &BOOSTER_TAGS {
                 if self.spells(idx, phrase) {
                     valence += b;
                 }
             }
         }
         valence
+    }
+
+    /// True when some phrase of [`SPECIAL_TAGS`] or [`BOOSTER_TAGS`] can start with `w`.
+    #[inline]
+    fn starts_phrase(&self, w: &Word) -> bool {
+        PHRASE_STARTS >> w.tag & 1 == 1
     }
 
     /// VADER's `_least_check`: "least good" negates, "at least good" does not.
@@ -719,23 +786,25 @@ fn emphasis(exclamations: usize, questions: usize) -> f64 {
 
 /// VADER's `score_valence`: compound and proportions from the word valences.
 pub fn score(sentiments: &[f64], text: &str) -> Polarity {
-    if sentiments.is_empty() {
-        return Polarity::default();
-    }
-    score_with(sentiments, sentiments.iter().copied(), punctuation_emphasis(text))
+    score_with(
+        sentiments.len(),
+        sentiments.iter().sum(),
+        sentiments.iter().copied(),
+        punctuation_emphasis(text),
+    )
 }
 
-/// [`score`] with the text's punctuation emphasis already counted.
+/// [`score`] of `len` word valences summing to `sum` (as `Iterator::sum` adds them, in
+/// order), with the text's punctuation emphasis already counted.
 ///
-/// `candidates` are the values that can be non-zero, in order (all of `sentiments`, or
-/// those of the lexicon words: every other value is ±0, and a zero adds nothing to the
-/// positive and negative sums and counts as neutral).
+/// `candidates` are the values that can be non-zero, in order (all the valences, or those
+/// of the lexicon words: every other value is ±0, and a zero adds nothing to the positive
+/// and negative sums and counts as neutral).
 #[inline(always)]
-fn score_with(sentiments: &[f64], candidates: impl Iterator<Item = f64>, emphasis: f64) -> Polarity {
-    if sentiments.is_empty() {
+fn score_with(len: usize, mut sum: f64, candidates: impl Iterator<Item = f64>, emphasis: f64) -> Polarity {
+    if len == 0 {
         return Polarity::default();
     }
-    let mut sum: f64 = sentiments.iter().sum();
     if sum > 0.0 {
         sum += emphasis;
     } else if sum < 0.0 {
@@ -755,7 +824,7 @@ fn score_with(sentiments: &[f64], candidates: impl Iterator<Item = f64>, emphasi
         signed += usize::from(up || down);
     }
     // VADER adds 1 per neutral word: an exact count.
-    let neu = (sentiments.len() - signed) as f64;
+    let neu = (len - signed) as f64;
     if pos > neg.abs() {
         pos += emphasis;
     } else if pos < neg.abs() {
@@ -767,7 +836,7 @@ fn score_with(sentiments: &[f64], candidates: impl Iterator<Item = f64>, emphasi
         pos: (pos / total).abs(),
         neu: (neu / total).abs(),
         neg: (neg / total).abs(),
-        words: sentiments.len(),
+        words: len,
         sum,
         positive,
         negative,

@@ -26,7 +26,7 @@ use crate::lexicon::Lexicon;
 #[inline]
 pub fn prepare<'a>(text: &'a str, lexicon: &Lexicon, typography: bool) -> Cow<'a, str> {
     let ascii_emoji = lexicon.has_ascii_emoji();
-    let needs_work = if text.is_ascii() {
+    let needs_work = if is_ascii(text) {
         ascii_emoji
     } else {
         // Typographic characters are not ASCII, and neither is any emoji (unless the table
@@ -58,6 +58,21 @@ pub fn prepare<'a>(text: &'a str, lexicon: &Lexicon, typography: bool) -> Cow<'a
         }
     }
     Cow::Owned(trim(&out).to_owned())
+}
+
+/// `str::is_ascii`, sixteen bytes at a time: the standard library's version reads a short
+/// text byte by byte, a measurable share of scoring a tweet.
+#[inline]
+pub fn is_ascii(text: &str) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = text.as_bytes().chunks_exact(16);
+    let mut high = 0u64;
+    for c in chunks.by_ref() {
+        let (a, b) = c.split_at(8);
+        high |= u64::from_le_bytes(a.try_into().unwrap_or_default())
+            | u64::from_le_bytes(b.try_into().unwrap_or_default());
+    }
+    high & HIGH == 0 && chunks.remainder().is_ascii()
 }
 
 /// Python's `str.isspace()` for one character: Unicode white space plus U+001C..U+001F.
@@ -150,6 +165,18 @@ mod tests {
     fn emoji_become_their_description() {
         let lex = lex();
         assert_eq!(prepare("nice😁", &lex, false), "nice beaming face with smiling eyes");
+    }
+
+    #[test]
+    fn fast_is_ascii_is_is_ascii() {
+        for len in 0..40 {
+            for i in 0..len {
+                let text: String = (0..len).map(|k| if k == i { 'é' } else { 'a' }).collect();
+                assert!(!is_ascii(&text), "{text:?}");
+                assert!(is_ascii(&text.replace('é', "\u{7f}")), "{text:?}");
+            }
+            assert!(is_ascii(&"a".repeat(len)));
+        }
     }
 
     #[test]
