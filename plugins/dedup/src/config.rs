@@ -31,6 +31,10 @@ pub struct Config {
     pub story_window: usize,
     /// File name of the index inside the plugin's state folder.
     pub index: String,
+    /// MiB of index pages kept in memory. More makes lookups in a large index cheaper;
+    /// less keeps the daemon small (the rest is read from the OS page cache, which is not
+    /// counted in the daemon's resident memory).
+    pub cache_mib: usize,
 }
 
 impl Default for Config {
@@ -43,6 +47,7 @@ impl Default for Config {
             story_threshold: 0.25,
             story_window: 5000,
             index: "dedup.redb".to_owned(),
+            cache_mib: 16,
         }
     }
 }
@@ -68,6 +73,9 @@ impl Config {
         }
         if self.story_window == 0 {
             return bad("story_window", "must be at least 1");
+        }
+        if self.cache_mib == 0 || self.cache_mib > 65_536 {
+            return bad("cache_mib", "must be in 1..=65536");
         }
         let plain = !self.index.is_empty()
             && !self.index.contains(['/', '\\'])
@@ -106,5 +114,7 @@ mod tests {
         assert!(c.validate().unwrap_err().to_string().contains("index"));
         let c = Config { threshold: 0.0, ..Config::default() };
         assert!(c.validate().is_err());
+        let c = Config { cache_mib: 0, ..Config::default() };
+        assert!(c.validate().unwrap_err().to_string().contains("cache_mib"));
     }
 }

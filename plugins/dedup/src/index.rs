@@ -236,8 +236,6 @@ const RESTART: usize = 32;
 /// Articles are stored in blocks of consecutive numbers of at most about this many bytes,
 /// so each block fills one 4 KiB B-tree page (one row per article left pages half empty).
 const BLOCK_BYTES: usize = 4000;
-/// redb's page cache: enough for the hot B-tree levels, bounded for a small footprint.
-const CACHE_BYTES: usize = 64 << 20;
 /// LSH buckets with more articles than this are not read (a text copied or templated that
 /// often is found through its exact key or its other buckets).
 const MAX_BUCKET: usize = 1000;
@@ -379,10 +377,11 @@ impl std::fmt::Debug for RedbIndex {
 }
 
 impl RedbIndex {
-    /// Opens (or creates) the index file at `path`, refusing one built with other settings.
-    pub fn open(path: &Path, settings: Settings) -> Result<Self, DedupError> {
+    /// Opens (or creates) the index file at `path`, refusing one built with other settings;
+    /// `cache_bytes` bounds redb's page cache (the hot B-tree levels and recent pages).
+    pub fn open(path: &Path, settings: Settings, cache_bytes: usize) -> Result<Self, DedupError> {
         let db = Database::builder()
-            .set_cache_size(CACHE_BYTES)
+            .set_cache_size(cache_bytes)
             .create(path)
             .map_err(|e| DedupError::Open { path: path.to_owned(), source: Box::new(e) })?;
         let mut index = Self::init(db, path.to_owned(), settings)?;
@@ -1301,6 +1300,9 @@ impl Drop for RedbIndex {
 mod tests {
     use super::*;
 
+    /// Page cache of the test indexes.
+    const TEST_CACHE: usize = 4 << 20;
+
     #[test]
     fn packing_round_trips() {
         let v = [(3u64, 0.25f32), (9, -1.5)];
@@ -1396,7 +1398,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.redb");
         let settings = Settings { shingle: 5, permutations: 4, bands: 2 };
-        let mut index = RedbIndex::open(&path, settings).unwrap();
+        let mut index = RedbIndex::open(&path, settings, TEST_CACHE).unwrap();
         index.mem_docs = 2 * CHECKPOINT; // runs after fewer articles, for a quick test
         let total = (3 * index.mem_docs + 1000) as u32;
         record_articles(&mut index, 0..total / 2);
@@ -1406,7 +1408,7 @@ mod tests {
         assert!(!index.bands.heads.is_empty(), "the newest articles are in memory");
         check_candidates(&index, total);
         drop(index);
-        let index = RedbIndex::open(&path, settings).unwrap();
+        let index = RedbIndex::open(&path, settings, TEST_CACHE).unwrap();
         check_candidates(&index, total);
         let parts: u64 = index.bands.runs.iter().map(|r| r.entries).sum();
         assert_eq!(parts + index.bands.nodes.len() as u64, 2 * u64::from(total));
@@ -1417,14 +1419,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.redb");
         let settings = Settings { shingle: 5, permutations: 128, bands: 64 };
-        drop(RedbIndex::open(&path, settings).unwrap());
+        drop(RedbIndex::open(&path, settings, TEST_CACHE).unwrap());
         {
             let db = Database::create(&path).unwrap();
             let txn = db.begin_write().unwrap();
             txn.open_table(META).unwrap().insert("format", FORMAT - 1).unwrap();
             txn.commit().unwrap();
         }
-        let message = RedbIndex::open(&path, settings).unwrap_err().to_string();
+        let message = RedbIndex::open(&path, settings, TEST_CACHE).unwrap_err().to_string();
         assert!(
             message.contains("old.redb") && message.contains(&format!("format {}", FORMAT - 1)),
             "{message}"
@@ -1437,10 +1439,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.redb");
         let settings = Settings { shingle: 5, permutations: 128, bands: 64 };
-        drop(RedbIndex::open(&path, settings).unwrap());
-        let err = RedbIndex::open(&path, Settings { bands: 32, ..settings }).unwrap_err();
+        drop(RedbIndex::open(&path, settings, TEST_CACHE).unwrap());
+        let err = RedbIndex::open(&path, Settings { bands: 32, ..settings }, TEST_CACHE).unwrap_err();
         let message = err.to_string();
         assert!(message.contains("x.redb") && message.contains("bands"), "{message}");
-        RedbIndex::open(&path, settings).unwrap();
+        RedbIndex::open(&path, settings, TEST_CACHE).unwrap();
     }
 }

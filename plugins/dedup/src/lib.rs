@@ -117,7 +117,7 @@ impl Dedup {
             bands: config.bands as u64,
         };
         let index = match state_dir {
-            Some(dir) => RedbIndex::open(&dir.join(&config.index), settings)?,
+            Some(dir) => RedbIndex::open(&dir.join(&config.index), settings, config.cache_mib << 20)?,
             None => RedbIndex::in_memory(settings)?,
         };
         Self::with_index(config, Box::new(index))
