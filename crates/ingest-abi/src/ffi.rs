@@ -120,6 +120,11 @@ pub struct IngestHostApi {
 /// The size of a 1.0 host's [`IngestHostApi`]: the fields before `flags`.
 pub const HOST_API_SIZE_1_0: usize = std::mem::offset_of!(IngestHostApi, flags);
 
+/// Where `flags` ends in a host table: a table whose `struct_size` is at least this large
+/// (an ABI 1.1 host's) has it. Readers compare `struct_size` with this, never with
+/// `size_of::<IngestHostApi>()` (which a later minor may grow).
+pub const HOST_API_FLAGS_END: usize = HOST_API_SIZE_1_0 + std::mem::size_of::<u32>();
+
 /// `create`: builds an instance from its JSON configuration.
 pub type CreateFn = unsafe extern "C" fn(
     host: *const IngestHostApi,
@@ -186,6 +191,10 @@ pub struct IngestPluginDescriptor {
 /// The size of a 1.0 plugin's [`IngestPluginDescriptor`]: the fields before `flush`.
 pub const DESCRIPTOR_SIZE_1_0: usize = std::mem::offset_of!(IngestPluginDescriptor, flush);
 
+/// Where `flush` ends in a descriptor: one of ABI minor >= 1 whose `struct_size` is at least
+/// this large has it (the host and [`crate::testing`] both check against this one constant).
+pub const DESCRIPTOR_FLUSH_END: usize = DESCRIPTOR_SIZE_1_0 + std::mem::size_of::<Option<FlushFn>>();
+
 // SAFETY: a descriptor is immutable static data; its pointers refer to `'static` strings
 // and its functions are required by the contract to be callable from any thread.
 unsafe impl Sync for IngestPluginDescriptor {}
@@ -211,11 +220,13 @@ mod tests {
         assert_eq!(DESCRIPTOR_SIZE_1_0, 80);
         assert_eq!(std::mem::offset_of!(IngestPluginDescriptor, flush), 80);
         assert_eq!(std::mem::size_of::<IngestPluginDescriptor>(), 88);
+        assert_eq!(DESCRIPTOR_FLUSH_END, 88);
         // A null `flush` is representable (C plugins may leave it NULL).
         assert_eq!(std::mem::size_of::<Option<FlushFn>>(), std::mem::size_of::<usize>());
         assert_eq!(HOST_API_SIZE_1_0, 48);
         assert_eq!(std::mem::offset_of!(IngestHostApi, flags), 48);
         assert_eq!(std::mem::size_of::<IngestHostApi>(), 56);
+        assert_eq!(HOST_API_FLAGS_END, 52);
         assert_eq!(&ABI_MAGIC.to_le_bytes(), b"INGD");
     }
 }

@@ -14,9 +14,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::ffi::{
-    ABI_MAGIC, ABI_MAJOR, ABI_MINOR, FLAG_THREAD_SAFE, HOST_API_SIZE_1_0, HOST_CALLS_FLUSH, IngestBuffer,
-    IngestCall, IngestHostApi, IngestPluginDescriptor, IngestStr, LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_TRACE,
-    LOG_WARN, STATUS_CANCELLED, STATUS_ERROR, STATUS_OK, STATUS_PANIC,
+    ABI_MAGIC, ABI_MAJOR, ABI_MINOR, FLAG_THREAD_SAFE, HOST_API_FLAGS_END, HOST_API_SIZE_1_0,
+    HOST_CALLS_FLUSH, IngestBuffer, IngestCall, IngestHostApi, IngestPluginDescriptor, IngestStr, LOG_DEBUG,
+    LOG_ERROR, LOG_INFO, LOG_TRACE, LOG_WARN, STATUS_CANCELLED, STATUS_ERROR, STATUS_OK, STATUS_PANIC,
 };
 use crate::types::Document;
 
@@ -82,10 +82,14 @@ impl Host {
             Level::Debug => LOG_DEBUG,
             Level::Trace => LOG_TRACE,
         };
-        // SAFETY: `api` is valid until `destroy` (the contract), and `message` outlives the call.
+        // SAFETY: `api` is valid until `destroy` (the contract) and at least a 1.0 table
+        // (checked in `create`); each 1.0 field is read through the raw pointer, never through
+        // a reference to the whole (1.1-sized) struct, which a 1.0 host's table is too short
+        // for. `message` outlives the call.
         unsafe {
-            let api = &*self.api;
-            (api.log)(api.host_data, level, IngestStr::from_str(message));
+            let log = (&raw const (*self.api).log).read();
+            let host_data = (&raw const (*self.api).host_data).read();
+            log(host_data, level, IngestStr::from_str(message));
         }
     }
 
@@ -93,12 +97,12 @@ impl Host {
     /// 1.1 host). With an older host the SDK calls `flush` right after each successful
     /// `process` instead, so a plugin's durability never depends on which host loaded it.
     pub fn calls_flush(&self) -> bool {
-        // SAFETY: `api` is valid until `destroy`; the first field has the same offset in
-        // every version, and `flags` is read only when the table is large enough to hold it.
+        // SAFETY: `api` is valid until `destroy`; `struct_size` has the same offset in every
+        // version, and `flags` is read (through the raw pointer, no reference to the whole
+        // struct) only when the table is large enough to hold it.
         unsafe {
-            let api = &*self.api;
-            (api.struct_size as usize) >= std::mem::size_of::<IngestHostApi>()
-                && api.flags & HOST_CALLS_FLUSH != 0
+            let size = (&raw const (*self.api).struct_size).read() as usize;
+            size >= HOST_API_FLAGS_END && (&raw const (*self.api).flags).read() & HOST_CALLS_FLUSH != 0
         }
     }
 
@@ -106,7 +110,7 @@ impl Host {
     pub fn state_dir(&self) -> Option<PathBuf> {
         // SAFETY: `api` is valid until `destroy`; `state_dir` borrows host memory that lives
         // as long as the table.
-        let bytes = unsafe { (*self.api).state_dir.as_bytes() };
+        let bytes = unsafe { (&raw const (*self.api).state_dir).read().as_bytes() };
         if bytes.is_empty() {
             return None;
         }
@@ -126,7 +130,8 @@ impl Call<'_> {
     /// long-running plugin checks it between steps and returns [`PluginError::Cancelled`].
     pub fn is_cancelled(&self) -> bool {
         // SAFETY: `call` is the handle the host passed for the duration of this call.
-        unsafe { ((*self.host.api).is_cancelled)(self.call) != 0 }
+        // The field is read through the raw pointer (a 1.0 host's table is shorter than ours).
+        unsafe { (&raw const (*self.host.api).is_cancelled).read()(self.call) != 0 }
     }
 
     /// The host's services.
@@ -495,6 +500,62 @@ mod tests {
         let (status, message) = instance.process(&document("fail"));
         assert_eq!(status, STATUS_ERROR);
         assert!(message.contains("disk on fire"), "{message}");
+    }
+
+    /// A descriptor that says minor 0 has no `flush`, whatever its `struct_size`: trailing
+    /// bytes of a 1.0 plugin are not a function to call.
+    #[test]
+    fn a_minor_0_descriptor_is_never_flushed() {
+        static PADDED_1_0: IngestPluginDescriptor =
+            IngestPluginDescriptor { abi_minor: 0, ..descriptor::<Counting>() };
+        let host = TestHost::new();
+        let instance = host.create(&PADDED_1_0, "{}").unwrap();
+        instance.process(&document("fail"));
+        assert_eq!(instance.flush(), (STATUS_OK, String::new()), "a 1.0 plugin's flush is never called");
+    }
+
+    /// A 1.0 host's table, in an allocation exactly as long as ABI 1.0's (48 bytes): the SDK
+    /// reads only the fields it holds (under Miri, a reference to the whole 1.1 struct over
+    /// it is undefined behaviour), and sees that this host does not call `flush`.
+    #[test]
+    fn a_1_0_host_table_is_read_only_within_its_size() {
+        let layout =
+            std::alloc::Layout::from_size_align(HOST_API_SIZE_1_0, std::mem::align_of::<IngestHostApi>())
+                .unwrap();
+        unsafe extern "C" fn log(_: *mut c_void, _: u32, _: IngestStr) {}
+        unsafe extern "C" fn never(_: *const IngestCall) -> i32 {
+            0
+        }
+        // SAFETY: a non-zero-sized layout; every 1.0 field is written before the table is
+        // lent, and the allocation is freed after `destroy`.
+        unsafe {
+            let api = std::alloc::alloc(layout).cast::<IngestHostApi>();
+            assert!(!api.is_null());
+            (&raw mut (*api).struct_size).write(HOST_API_SIZE_1_0 as u32);
+            (&raw mut (*api).host_data).write(std::ptr::null_mut());
+            (&raw mut (*api).state_dir).write(IngestStr::from_str(""));
+            (&raw mut (*api).log).write(log);
+            (&raw mut (*api).is_cancelled).write(never);
+            let (mut instance, mut error) = (std::ptr::null_mut(), IngestBuffer::empty());
+            assert_eq!(
+                (DESCRIPTOR.create)(api, IngestStr::from_str("{}"), &mut instance, &mut error),
+                STATUS_OK
+            );
+            let plugin = &*instance.cast::<Instance<Counting>>();
+            assert!(!plugin.host.calls_flush());
+            assert_eq!(plugin.host.state_dir(), None);
+            plugin.host.log(Level::Info, "hello");
+            let text = document("count");
+            let mut output = IngestBuffer::empty();
+            assert_eq!(
+                (DESCRIPTOR.process)(instance, std::ptr::null(), IngestStr::from_str(&text), &mut output),
+                STATUS_OK
+            );
+            (DESCRIPTOR.free_buffer)(output);
+            assert_eq!(plugin.plugin.flushed.load(Ordering::SeqCst), 1, "flushed inside process");
+            (DESCRIPTOR.destroy)(instance);
+            std::alloc::dealloc(api.cast(), layout);
+        }
     }
 
     #[test]

@@ -11,8 +11,8 @@ use std::ffi::c_void;
 use std::path::Path;
 
 use crate::ffi::{
-    DESCRIPTOR_SIZE_1_0, HOST_API_SIZE_1_0, HOST_CALLS_FLUSH, IngestBuffer, IngestCall, IngestHostApi,
-    IngestPluginDescriptor, IngestStr, STATUS_OK,
+    DESCRIPTOR_FLUSH_END, DESCRIPTOR_SIZE_1_0, HOST_API_SIZE_1_0, HOST_CALLS_FLUSH, IngestBuffer, IngestCall,
+    IngestHostApi, IngestPluginDescriptor, IngestStr, STATUS_OK,
 };
 
 unsafe extern "C" fn discard_log(_host: *mut c_void, _level: u32, _message: IngestStr) {}
@@ -58,25 +58,42 @@ impl TestHost {
     }
 
     /// Calls the descriptor's `create` with `config_json`: the instance, or the status and
-    /// the plugin's error message.
+    /// the plugin's error message. For a descriptor of this crate's ABI (a Rust plugin's
+    /// `&*ingest_plugin_descriptor()`); a descriptor that may be shorter (a C plugin built
+    /// for ABI 1.0) goes through [`TestHost::create_raw`].
     pub fn create<'h>(
         &'h self,
         descriptor: &'static IngestPluginDescriptor,
         config_json: &str,
     ) -> Result<TestInstance<'h>, (i32, String)> {
+        // SAFETY: a reference to a whole descriptor is valid for every field.
+        unsafe { self.create_raw(descriptor, config_json) }
+    }
+
+    /// [`TestHost::create`] for a descriptor of any ABI 1.x minor, read as the host does:
+    /// each field through the raw pointer, `flush` only when the minor and `struct_size`
+    /// cover it, so a 1.0 descriptor is never read past its end.
+    ///
+    /// # Safety
+    /// `descriptor` must point to a static descriptor with the ABI magic and major version,
+    /// at least [`DESCRIPTOR_SIZE_1_0`] bytes long (as its `struct_size` says), with non-null
+    /// functions, that stays valid for the life of the process.
+    pub unsafe fn create_raw<'h>(
+        &'h self,
+        descriptor: *const IngestPluginDescriptor,
+        config_json: &str,
+    ) -> Result<TestInstance<'h>, (i32, String)> {
+        // SAFETY: the caller guarantees a 1.0-sized descriptor at least.
+        let functions = unsafe { Functions::read(descriptor) };
         let mut instance = std::ptr::null_mut();
         let mut error = IngestBuffer::empty();
         // SAFETY: the host table outlives the instance (borrowed for 'h); the config bytes and
         // out-pointers are valid for the call.
         let status = unsafe {
-            (descriptor.create)(
-                self.api.as_ref(),
-                IngestStr::from_str(config_json),
-                &mut instance,
-                &mut error,
-            )
+            (functions.create)(self.api.as_ref(), IngestStr::from_str(config_json), &mut instance, &mut error)
         };
-        let message = take(descriptor, error);
+        let descriptor = functions;
+        let message = take(&descriptor, error);
         if status == STATUS_OK && !instance.is_null() {
             Ok(TestInstance { descriptor, instance, _host: self })
         } else {
@@ -91,10 +108,46 @@ impl Default for TestHost {
     }
 }
 
+/// The functions of a descriptor, copied out field by field through the raw pointer.
+#[derive(Debug, Clone, Copy)]
+struct Functions {
+    create: crate::ffi::CreateFn,
+    process: crate::ffi::ProcessFn,
+    destroy: crate::ffi::DestroyFn,
+    free_buffer: crate::ffi::FreeBufferFn,
+    /// `None` for a 1.0 descriptor (shorter, or minor 0) or a NULL entry.
+    flush: Option<crate::ffi::FlushFn>,
+}
+
+impl Functions {
+    /// # Safety
+    /// As [`TestHost::create_raw`].
+    unsafe fn read(raw: *const IngestPluginDescriptor) -> Self {
+        // SAFETY: the caller guarantees the 1.0 fields are in bounds and initialised; `flush`
+        // is read only when the minor version and `struct_size` say it is there.
+        unsafe {
+            let minor = (&raw const (*raw).abi_minor).read();
+            let size = (&raw const (*raw).struct_size).read() as usize;
+            debug_assert!(size >= DESCRIPTOR_SIZE_1_0, "a descriptor shorter than ABI 1.0's");
+            Self {
+                create: (&raw const (*raw).create).read(),
+                process: (&raw const (*raw).process).read(),
+                destroy: (&raw const (*raw).destroy).read(),
+                free_buffer: (&raw const (*raw).free_buffer).read(),
+                flush: if minor >= 1 && size >= DESCRIPTOR_FLUSH_END {
+                    (&raw const (*raw).flush).read()
+                } else {
+                    None
+                },
+            }
+        }
+    }
+}
+
 /// A live plugin instance; destroyed on drop.
 #[derive(Debug)]
 pub struct TestInstance<'h> {
-    descriptor: &'static IngestPluginDescriptor,
+    descriptor: Functions,
     instance: *mut c_void,
     _host: &'h TestHost,
 }
@@ -114,24 +167,21 @@ impl TestInstance<'_> {
                 &mut output,
             )
         };
-        (status, take(self.descriptor, output))
+        (status, take(&self.descriptor, output))
     }
 
     /// Calls `flush` as a host does before committing results: the status and the error
     /// message (empty on success). A descriptor without `flush` (ABI 1.0, or NULL) has
     /// nothing to make durable: `STATUS_OK`.
     pub fn flush(&self) -> (i32, String) {
-        if (self.descriptor.struct_size as usize) < DESCRIPTOR_SIZE_1_0 + std::mem::size_of::<usize>() {
-            return (STATUS_OK, String::new());
-        }
         let Some(flush) = self.descriptor.flush else {
             return (STATUS_OK, String::new());
         };
         let mut error = IngestBuffer::empty();
         // SAFETY: the instance is live and no other call runs on it (we hold `&self` on one
-        // thread); `struct_size` covers the field.
+        // thread); it was read only where the minor and `struct_size` cover it.
         let status = unsafe { flush(self.instance, &mut error) };
-        (status, take(self.descriptor, error))
+        (status, take(&self.descriptor, error))
     }
 }
 
@@ -143,7 +193,7 @@ impl Drop for TestInstance<'_> {
 }
 
 /// Copies a plugin-owned buffer and hands it back to the plugin's `free_buffer`.
-fn take(descriptor: &IngestPluginDescriptor, buffer: IngestBuffer) -> String {
+fn take(descriptor: &Functions, buffer: IngestBuffer) -> String {
     if buffer.ptr.is_null() {
         return String::new();
     }

@@ -18,12 +18,19 @@
 //! batch, resuming where it stopped, while the other inputs of its batch complete. On
 //! shutdown an input that cannot be committed stays in `work/` for the next start.
 //!
-//! Memory stays bounded: [`Committer::submit`] waits while `capacity` inputs
-//! ([`QUEUE`] in the daemon) are queued, being committed or waiting to retry, so at most that
-//! many analysed documents wait for their commit, besides the `workers` being analysed. The
+//! Memory stays bounded: [`Committer::submit`] waits while `capacity` inputs ([`QUEUE`] in
+//! the daemon) or `capacity_bytes` of results ([`QUEUE_BYTES`]: their text and plugin
+//! outputs) are queued, being committed or waiting to retry, whichever comes first (one input
+//! is always admitted, however large), besides the `workers` documents being analysed. The
 //! room lets a batch grow while the previous one is being synced: a commit costs a few disk
 //! syncs whatever its size, so under load batches grow until the commit keeps up.
+//!
+//! A panic while committing a batch (a bug, or the OS refusing a thread) does not end the
+//! stage: the batch's inputs stay in `work/` and are retried with back-off like any failed
+//! write. Should the thread end anyway, it closes the stage first: every waiting ticket
+//! answers [`CommitError::Stopped`] and submitters stop waiting, so a stop never hangs.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -45,6 +52,37 @@ pub const MAX_RETRY: Duration = Duration::from_secs(60);
 /// batch to cover the documents several workers analyse during one commit's disk syncs,
 /// small in memory (a result is tens of KB).
 pub const QUEUE: usize = 64;
+/// How many bytes of analysed results (their text and plugin outputs, see
+/// [`Pending::queued_bytes`]) may wait for their commit at once in the daemon, whichever of
+/// this and [`QUEUE`] is reached first: an input may carry up to `max_bytes` of text, so 64 of
+/// them could otherwise hold a gigabyte. One input is always admitted, however large.
+pub const QUEUE_BYTES: usize = 32 << 20;
+
+/// The wait between retries of a failed write (full disk, unwritable folder, a plugin's
+/// failed `flush`): [`FIRST_RETRY`], doubling up to [`MAX_RETRY`]. Shared by the committer and
+/// the workers' writes to `failed/`, so both back off alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff(Duration);
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self(FIRST_RETRY)
+    }
+}
+
+impl Backoff {
+    /// The wait before the next retry.
+    pub fn delay(self) -> Duration {
+        self.0
+    }
+
+    /// Returns the wait before the next retry, and doubles the one after (up to [`MAX_RETRY`]).
+    pub fn advance(&mut self) -> Duration {
+        let delay = self.0;
+        self.0 = (delay * 2).min(MAX_RETRY);
+        delay
+    }
+}
 /// How often a committer with inputs waiting to retry looks whether the daemon is stopping.
 const STOP_POLL: Duration = Duration::from_millis(50);
 
@@ -61,6 +99,10 @@ pub enum CommitError {
     /// `work/` for the next start.
     #[error("the commit stage stopped before committing this input; it stays in work/")]
     Stopped,
+    /// Committing the input's batch panicked (a bug, or a resource the OS refused); the
+    /// input stays in `work/` and is retried.
+    #[error("committing this input failed internally ({0}); it stays in work/")]
+    Panicked(String),
 }
 
 /// Makes the plugins' state durable before results are committed: the [`Pipeline`] in the
@@ -96,10 +138,12 @@ struct Job {
     /// When its worker took it up (the logged `ms` covers analysis and commit).
     started: Instant,
     reply: mpsc::Sender<Committed>,
-    /// The wait before its next retry.
-    delay: Duration,
+    /// The waits before its next retries.
+    backoff: Backoff,
     /// When it may be retried (after a failure).
     due: Instant,
+    /// What it counts against `capacity_bytes` ([`Pending::queued_bytes`]).
+    bytes: usize,
 }
 
 #[derive(Default)]
@@ -107,6 +151,8 @@ struct State {
     queue: Vec<Job>,
     /// Inputs submitted and not yet finished (queued, in a batch, or waiting to retry).
     uncommitted: usize,
+    /// Their [`Job::bytes`], summed.
+    bytes: usize,
     closed: bool,
 }
 
@@ -117,6 +163,7 @@ struct Shared {
     /// Wakes submitters waiting for room.
     room: Condvar,
     capacity: usize,
+    capacity_bytes: usize,
 }
 
 impl Shared {
@@ -124,9 +171,12 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// One input finished (committed or given up): room for another.
-    fn finished(&self) {
-        self.lock().uncommitted -= 1;
+    /// One input of `bytes` finished (committed or given up): room for another.
+    fn finished(&self, bytes: usize) {
+        let mut state = self.lock();
+        state.uncommitted = state.uncommitted.saturating_sub(1);
+        state.bytes = state.bytes.saturating_sub(bytes);
+        drop(state);
         self.room.notify_all();
     }
 }
@@ -140,17 +190,22 @@ pub struct Committer {
 
 impl std::fmt::Debug for Committer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Committer").field("capacity", &self.shared.capacity).finish_non_exhaustive()
+        f.debug_struct("Committer")
+            .field("capacity", &self.shared.capacity)
+            .field("capacity_bytes", &self.shared.capacity_bytes)
+            .finish_non_exhaustive()
     }
 }
 
 impl Committer {
-    /// Starts the commit thread. At most `capacity` inputs (at least 1) wait for their commit
-    /// at once; `stop` (shutdown) ends retries, leaving their inputs in `work/`.
+    /// Starts the commit thread. At most `capacity` inputs, holding at most `capacity_bytes`
+    /// of results ([`Pending::queued_bytes`]), wait for their commit at once (one input is
+    /// always admitted); `stop` (shutdown) ends retries, leaving their inputs in `work/`.
     pub fn start(
         spool: Spool,
         flusher: Arc<dyn Flush>,
         capacity: usize,
+        capacity_bytes: usize,
         stop: CancellationToken,
         metrics: Arc<Metrics>,
     ) -> std::io::Result<Self> {
@@ -159,21 +214,26 @@ impl Committer {
             work: Condvar::new(),
             room: Condvar::new(),
             capacity: capacity.max(1),
+            capacity_bytes,
         });
         let stage = Stage { shared: shared.clone(), spool, flusher, stop, metrics: metrics.clone() };
         let thread = std::thread::Builder::new().name("ingestd-commit".into()).spawn(move || stage.run())?;
         Ok(Self { shared, thread: Mutex::new(Some(thread)), metrics })
     }
 
-    /// Hands an analysed input to the commit stage, waiting while `capacity` inputs are
-    /// already uncommitted. `started` is when its worker took it up. The returned ticket may
-    /// be waited on or dropped (the commit happens either way).
+    /// Hands an analysed input to the commit stage, waiting while `capacity` inputs or
+    /// `capacity_bytes` are already uncommitted (an input is admitted alone whatever its
+    /// size). `started` is when its worker took it up. The returned ticket may be waited on or
+    /// dropped (the commit happens either way).
     pub fn submit(&self, pending: Pending, started: Instant) -> Ticket {
         let (reply, ticket) = mpsc::channel();
-        let now = Instant::now();
-        let job = Job { pending, started, reply, delay: FIRST_RETRY, due: now };
+        let bytes = pending.queued_bytes();
+        let job = Job { pending, started, reply, backoff: Backoff::default(), due: Instant::now(), bytes };
         let mut state = self.shared.lock();
-        while state.uncommitted >= self.shared.capacity && !state.closed {
+        while !state.closed
+            && (state.uncommitted >= self.shared.capacity
+                || (state.uncommitted > 0 && state.bytes.saturating_add(bytes) > self.shared.capacity_bytes))
+        {
             state = self.shared.room.wait(state).unwrap_or_else(|e| e.into_inner());
         }
         if state.closed {
@@ -184,10 +244,20 @@ impl Committer {
             return Ticket(ticket);
         }
         state.uncommitted += 1;
+        state.bytes += bytes;
         state.queue.push(job);
         drop(state);
         self.shared.work.notify_one();
         Ticket(ticket)
+    }
+
+    /// Blocks until no input is uncommitted (queued, in a batch or waiting to retry), or the
+    /// stage is closed: what is submitted next shares no batch with earlier inputs.
+    pub fn wait_idle(&self) {
+        let mut state = self.shared.lock();
+        while state.uncommitted > 0 && !state.closed {
+            state = self.shared.room.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
     }
 
     /// Commits what is queued and waiting to retry (retries end only at shutdown), then ends
@@ -220,11 +290,59 @@ struct Stage {
     metrics: Arc<Metrics>,
 }
 
+/// Closes the stage if the commit thread ends by a panic (outside the per-batch guard): no
+/// ticket or submitter may wait for a thread that is gone.
+struct Ending<'a>(&'a Stage);
+
+impl Drop for Ending<'_> {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        let mut state = self.0.shared.lock();
+        state.closed = true;
+        // Dropping the queued jobs drops their reply senders: their tickets answer `Stopped`.
+        // (The batch in progress and the retries were dropped with the thread's frames.)
+        let queued = std::mem::take(&mut state.queue);
+        let lost = std::mem::replace(&mut state.uncommitted, 0);
+        state.bytes = 0;
+        drop(state);
+        drop(queued);
+        self.0.shared.room.notify_all();
+        for _ in 0..lost {
+            self.0.metrics.document_finished(None);
+        }
+        tracing::error!(
+            inputs = lost,
+            "the commit thread failed; its inputs stay in work/ for the next start"
+        );
+    }
+}
+
 impl Stage {
     fn run(self) {
+        let _ending = Ending(&self);
         let mut waiting: Vec<Job> = Vec::new();
-        while let Some(batch) = self.next_batch(&mut waiting) {
-            waiting.extend(self.commit(batch));
+        while let Some(mut batch) = self.next_batch(&mut waiting) {
+            // A panic while committing (a bug, a thread the OS refused) must not lose the
+            // batch's tickets or room: its inputs are retried like any failed write.
+            let outcomes = match catch_unwind(AssertUnwindSafe(|| self.commit(&mut batch))) {
+                Ok(outcomes) => outcomes,
+                Err(payload) => {
+                    let message = panic_message(payload.as_ref());
+                    tracing::error!(
+                        inputs = batch.len(),
+                        retry_in_ms = batch.first().map_or(0, |job| job.backoff.delay().as_millis() as u64),
+                        "committing a batch failed internally ({message}); its inputs stay in work/ and are retried"
+                    );
+                    batch.iter().map(|_| (Err(CommitError::Panicked(message.clone())), true)).collect()
+                }
+            };
+            for (job, (outcome, logged)) in batch.into_iter().zip(outcomes) {
+                if let Some(job) = self.settle(job, outcome, logged) {
+                    waiting.push(job);
+                }
+            }
         }
     }
 
@@ -259,23 +377,36 @@ impl Stage {
         }
     }
 
-    /// Commits one batch; returns the inputs to retry later.
-    fn commit(&self, batch: Vec<Job>) -> Vec<Job> {
+    /// Commits one batch in place (each input's progress is kept in its [`Pending`], so a
+    /// retry resumes there): one outcome per input, in order, each with whether its error is
+    /// already logged (a failed flush is logged once for the batch).
+    fn commit(&self, batch: &mut [Job]) -> Vec<(Committed, bool)> {
         let (began, inputs) = (Instant::now(), batch.len());
         // The plugins' state first, once for the batch: nothing is written if it fails.
         let flushed =
             if batch.iter().any(|job| job.pending.needs_flush()) { self.flusher.flush() } else { Ok(()) };
         let flush_ms = began.elapsed().as_secs_f64() * 1000.0;
-        let (mut ready, blocked): (Vec<Job>, Vec<Job>) = match &flushed {
-            Ok(()) => (batch, Vec::new()),
-            Err(_) => batch.into_iter().partition(|job| !job.pending.needs_flush()),
-        };
-        let mut outcomes: Vec<(Job, Committed)> = Vec::with_capacity(ready.len() + blocked.len());
+        // Inputs blocked by a failed flush get its error; the others are committed.
+        let mut outcomes: Vec<Option<(Committed, bool)>> = Vec::with_capacity(inputs);
+        let mut ready: Vec<&mut Pending> = Vec::with_capacity(inputs);
+        let mut blocked = 0;
+        for job in batch.iter_mut() {
+            match &flushed {
+                Err(e) if job.pending.needs_flush() => {
+                    blocked += 1;
+                    outcomes.push(Some((Err(CommitError::Flush(e.clone())), true)));
+                }
+                _ => {
+                    outcomes.push(None);
+                    ready.push(&mut job.pending);
+                }
+            }
+        }
         if !ready.is_empty() {
-            let mut pendings: Vec<&mut Pending> = ready.iter_mut().map(|job| &mut job.pending).collect();
-            let results = self.spool.commit_batch(&mut pendings);
-            outcomes
-                .extend(ready.into_iter().zip(results).map(|(job, r)| (job, r.map_err(CommitError::from))));
+            let mut results = self.spool.commit_batch(&mut ready).into_iter();
+            for slot in outcomes.iter_mut().filter(|slot| slot.is_none()) {
+                *slot = results.next().map(|r| (r.map_err(CommitError::from), false));
+            }
         }
         tracing::debug!(
             inputs,
@@ -283,20 +414,27 @@ impl Stage {
             ms = format!("{:.1}", began.elapsed().as_secs_f64() * 1000.0),
             "batch committed"
         );
-        if let Err(e) = flushed {
-            outcomes.extend(blocked.into_iter().map(|job| (job, Err(CommitError::Flush(e.clone())))));
+        if let Err(e) = &flushed {
+            // One line for the batch, naming the plugin, not one per input.
+            let retry = batch.iter().find(|job| job.pending.needs_flush()).map(|job| job.backoff.delay());
+            tracing::error!(
+                plugin = %e.plugin,
+                inputs = blocked,
+                retry_in_ms = retry.map_or(0, |d| d.as_millis() as u64),
+                "flush failed, so no result of the batch is written; its inputs stay in work/: {e}"
+            );
         }
-        let mut retry = Vec::new();
-        for (job, outcome) in outcomes {
-            if let Some(job) = self.settle(job, outcome) {
-                retry.push(job);
-            }
-        }
-        retry
+        outcomes
+            .into_iter()
+            .map(|slot| {
+                slot.unwrap_or_else(|| (Err(CommitError::Panicked("an input got no outcome".into())), false))
+            })
+            .collect()
     }
 
-    /// Reports one input's outcome, or schedules its retry (returned).
-    fn settle(&self, mut job: Job, outcome: Committed) -> Option<Job> {
+    /// Reports one input's outcome (its error too, unless `logged` already), or schedules its
+    /// retry (returned).
+    fn settle(&self, mut job: Job, outcome: Committed, logged: bool) -> Option<Job> {
         let file = job.pending.claim.name.to_string_lossy().into_owned();
         match outcome {
             Ok(paths) => {
@@ -304,32 +442,43 @@ impl Stage {
                 if paths.len() > 1 {
                     tracing::debug!(file = %file, results = paths.len(), "one result per article");
                 }
-                let first = paths.first().expect("an input commits at least one result");
-                tracing::info!(file = %file, outcome = "done", ms = format!("{ms:.1}"), result = %first.display());
+                let first = paths.first().map(|p| p.display().to_string()).unwrap_or_default();
+                tracing::info!(file = %file, outcome = "done", ms = format!("{ms:.1}"), result = %first);
                 self.metrics.document_finished(Some("done"));
-                self.shared.finished();
+                self.shared.finished(job.bytes);
                 let _ = job.reply.send(Ok(paths));
                 None
             }
             Err(e) if self.stop.is_cancelled() => {
                 tracing::error!(file = %file, "left in the spool for a retry at next start: {e}");
                 self.metrics.document_finished(None);
-                self.shared.finished();
+                self.shared.finished(job.bytes);
                 let _ = job.reply.send(Err(e));
                 None
             }
             Err(e) => {
-                tracing::error!(
-                    file = %file,
-                    retry_in_ms = job.delay.as_millis() as u64,
-                    "cannot write outcome, input kept in work/: {e}"
-                );
-                job.due = Instant::now() + job.delay;
-                job.delay = (job.delay * 2).min(MAX_RETRY);
+                let delay = job.backoff.advance();
+                if !logged {
+                    tracing::error!(
+                        file = %file,
+                        retry_in_ms = delay.as_millis() as u64,
+                        "cannot write outcome, input kept in work/: {e}"
+                    );
+                }
+                job.due = Instant::now() + delay;
                 Some(job)
             }
         }
     }
+}
+
+/// The message of a caught panic.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 #[cfg(test)]
@@ -354,6 +503,8 @@ mod tests {
         gate: Mutex<bool>,
         opened: Condvar,
         entered: AtomicUsize,
+        /// How many of the next flushes panic (a bug in the commit path).
+        panics: AtomicUsize,
     }
 
     impl FakeFlush {
@@ -374,7 +525,11 @@ mod tests {
             while *held {
                 held = self.opened.wait(held).unwrap();
             }
+            drop(held);
             self.calls.fetch_add(1, Ordering::SeqCst);
+            if self.panics.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+                panic!("a bug in the commit path");
+            }
             if self.failing.load(Ordering::SeqCst) {
                 return Err(FlushError {
                     plugin: "fake".into(),
@@ -398,6 +553,10 @@ mod tests {
     }
 
     fn claimed(s: &Spool, name: &str) -> Pending {
+        claimed_with_text(s, name, "x")
+    }
+
+    fn claimed_with_text(s: &Spool, name: &str, text: &str) -> Pending {
         std::fs::write(s.inbox.join(name), name).unwrap();
         let claim: Claim = s.claim(OsStr::new(name)).unwrap().unwrap();
         let result = ArticleResult {
@@ -411,7 +570,7 @@ mod tests {
             },
             title: None,
             language: "en".into(),
-            text: "x".into(),
+            text: text.into(),
             meta: Default::default(),
             stats: Default::default(),
             plugins: Default::default(),
@@ -440,6 +599,7 @@ mod tests {
             s.clone(),
             flush.clone(),
             8,
+            usize::MAX,
             CancellationToken::new(),
             Arc::new(Metrics::default()),
         )
@@ -479,6 +639,7 @@ mod tests {
             s.clone(),
             flush.clone(),
             8,
+            usize::MAX,
             CancellationToken::new(),
             Arc::new(Metrics::default()),
         )
@@ -502,9 +663,15 @@ mod tests {
         let s = spool(dir.path());
         let stop = CancellationToken::new();
         let flush = Arc::new(FakeFlush::held());
-        let committer =
-            Committer::start(s.clone(), flush.clone(), 8, stop.clone(), Arc::new(Metrics::default()))
-                .unwrap();
+        let committer = Committer::start(
+            s.clone(),
+            flush.clone(),
+            8,
+            usize::MAX,
+            stop.clone(),
+            Arc::new(Metrics::default()),
+        )
+        .unwrap();
         // A first input holds the committer in its flush while the two others queue up, so
         // they are committed as one batch.
         let first = committer.submit(claimed(&s, "first.txt"), Instant::now());
@@ -538,6 +705,7 @@ mod tests {
                 s.clone(),
                 flush.clone(),
                 2,
+                usize::MAX,
                 CancellationToken::new(),
                 Arc::new(Metrics::default()),
             )
@@ -559,5 +727,90 @@ mod tests {
         assert!(!submitted.load(Ordering::SeqCst), "the third waits while two are uncommitted");
         flush.release();
         assert_eq!(third.join().unwrap().unwrap(), [s.outbox.join("c.json")]);
+    }
+
+    /// A panic while committing a batch does not end the commit stage: the input stays in
+    /// work/, is retried with back-off and committed, and the room it held is given back (with
+    /// room for one, the next submit goes through).
+    #[test]
+    fn a_panic_while_committing_is_retried_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let flush = Arc::new(FakeFlush { panics: AtomicUsize::new(1), ..FakeFlush::default() });
+        let committer = Committer::start(
+            s.clone(),
+            flush.clone(),
+            1,
+            usize::MAX,
+            CancellationToken::new(),
+            Arc::new(Metrics::default()),
+        )
+        .unwrap();
+        let ticket = committer.submit(claimed(&s, "a.txt"), Instant::now());
+        assert_eq!(ticket.wait().unwrap(), [s.outbox.join("a.json")], "retried after the panic");
+        assert_eq!(flush.calls.load(Ordering::SeqCst), 2, "the panicking flush, then the retry");
+        let ticket = committer.submit(claimed(&s, "b.txt"), Instant::now());
+        assert_eq!(ticket.wait().unwrap(), [s.outbox.join("b.json")]);
+        assert_eq!(names(&s.archive), ["a.txt", "b.txt"]);
+        assert!(names(&s.work).is_empty());
+    }
+
+    /// A panic at shutdown gives the input up (it stays in work/) instead of hanging: the
+    /// ticket answers and `close` returns.
+    #[test]
+    fn a_panic_at_shutdown_leaves_the_input_in_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let stop = CancellationToken::new();
+        stop.cancel();
+        let flush = Arc::new(FakeFlush { panics: AtomicUsize::new(usize::MAX), ..FakeFlush::default() });
+        let committer =
+            Committer::start(s.clone(), flush, 1, usize::MAX, stop, Arc::new(Metrics::default())).unwrap();
+        let ticket = committer.submit(claimed(&s, "a.txt"), Instant::now());
+        let err = ticket.wait().unwrap_err();
+        assert!(matches!(err, CommitError::Panicked(_)), "{err}");
+        committer.close();
+        assert_eq!(names(&s.work), ["a.txt"]);
+        assert!(names(&s.outbox).is_empty());
+    }
+
+    /// The queue is bounded by bytes as well as by inputs: a second input waits while the
+    /// first one's text fills the byte budget, yet a lone input larger than the budget is
+    /// admitted at once.
+    #[test]
+    fn submit_waits_for_room_in_bytes_but_always_admits_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spool(dir.path());
+        let flush = Arc::new(FakeFlush::held());
+        let committer = Arc::new(
+            Committer::start(
+                s.clone(),
+                flush.clone(),
+                8,
+                1000,
+                CancellationToken::new(),
+                Arc::new(Metrics::default()),
+            )
+            .unwrap(),
+        );
+        let big = "word ".repeat(1000);
+        let first = claimed_with_text(&s, "a.txt", &big);
+        assert!(first.queued_bytes() > 1000);
+        let first = committer.submit(first, Instant::now());
+        let second = claimed_with_text(&s, "b.txt", "small");
+        let submitted = Arc::new(AtomicBool::new(false));
+        let waiter = {
+            let (committer, submitted) = (committer.clone(), submitted.clone());
+            std::thread::spawn(move || {
+                let ticket = committer.submit(second, Instant::now());
+                submitted.store(true, Ordering::SeqCst);
+                ticket.wait()
+            })
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(!submitted.load(Ordering::SeqCst), "the second waits while the first fills the bytes");
+        flush.release();
+        assert_eq!(first.wait().unwrap(), [s.outbox.join("a.json")]);
+        assert_eq!(waiter.join().unwrap().unwrap(), [s.outbox.join("b.json")]);
     }
 }

@@ -290,11 +290,8 @@ impl Daemon {
             return Ok(());
         }
         tracing::info!(count = leftovers.len(), "resuming files left in {}", spool.work.display());
-        let (suspects, fresh): (Vec<Claim>, Vec<Claim>) =
-            leftovers.into_iter().partition(|claim| spool.resumptions(claim) > 0);
-        for claim in suspects.into_iter().chain(fresh) {
-            let crashes = spool.resumptions(&claim) + crashed;
-            let suspect = crashes > 1;
+        for (claim, crashes) in resume_order(spool, leftovers, crashed) {
+            let suspect = is_suspect(crashes);
             let Some(permit) = acquire(permits, stop).await else {
                 break;
             };
@@ -311,7 +308,10 @@ impl Daemon {
                 {
                     tracing::error!(file = %claim.name.to_string_lossy(), "not resumed until the next start: {e}");
                 } else if suspect {
-                    // Wait for its commit too: nothing else is in flight while a suspect is.
+                    // Nothing else is in flight while a suspect is, its commit included: no
+                    // other input shares its batch or the plugins' flush. A commit given up at
+                    // shutdown is logged by the committer (not again here).
+                    worker.wait_commits_idle();
                     if let Err(e) = worker.handle_and_wait(&claim) {
                         tracing::error!(
                             file = %claim.name.to_string_lossy(),
@@ -331,6 +331,25 @@ impl Daemon {
         }
         Ok(())
     }
+}
+
+/// Whether a file in flight during `crashes` crashes is a suspect, run alone: one crash may
+/// be anyone's, a second one while it was resumed points at it.
+fn is_suspect(crashes: u32) -> bool {
+    crashes > 1
+}
+
+/// The leftovers in the order they are resumed, each with the crashes it was in flight
+/// during (`crashed` is 1 when this start follows a crash): suspects ([`is_suspect`]) first,
+/// so each runs alone before anything else starts, then the others, by name.
+fn resume_order(spool: &Spool, leftovers: Vec<Claim>, crashed: u32) -> Vec<(Claim, u32)> {
+    let counted = leftovers.into_iter().map(|claim| {
+        let crashes = spool.resumptions(&claim) + crashed;
+        (claim, crashes)
+    });
+    let (mut suspects, fresh): (Vec<_>, Vec<_>) = counted.partition(|(_, crashes)| is_suspect(*crashes));
+    suspects.extend(fresh);
+    suspects
 }
 
 /// Waits for a worker slot, or `None` on shutdown.
@@ -386,5 +405,44 @@ async fn look_at(discovery: &mut Discovery, hints: Vec<Hint>) {
     let (now, wall) = (Instant::now(), SystemTime::now());
     for (kind, name, announced) in looked {
         discovery.observe(name, kind, announced, now, wall);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Suspects are the files resumed during a second crash: they come first (each runs
+    /// alone), and a file resumed once after a clean stop is not one, so it cannot start
+    /// before a suspect and share its batch.
+    #[test]
+    fn suspects_by_the_crash_rule_are_resumed_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            inbox: dir.path().join("inbox"),
+            outbox: dir.path().join("outbox"),
+            state: dir.path().join("state"),
+            failed: dir.path().join("failed"),
+            archive: dir.path().join("archive"),
+            ..Config::default()
+        };
+        let spool = Spool::open(&config).unwrap();
+        for (name, resumed) in [("a.txt", 1), ("b.txt", 2), ("c.txt", 0)] {
+            std::fs::write(spool.work.join(name), name).unwrap();
+            let claim = Claim { path: spool.work.join(name), name: name.into() };
+            if resumed > 0 {
+                spool.record_resumption(&claim, resumed).unwrap();
+            }
+        }
+        let order = |crashed| -> Vec<(String, u32)> {
+            resume_order(&spool, spool.leftovers().unwrap(), crashed)
+                .into_iter()
+                .map(|(claim, crashes)| (claim.name.to_string_lossy().into_owned(), crashes))
+                .collect()
+        };
+        // After a clean stop only b.txt (resumed twice) is a suspect; a.txt comes after it.
+        assert_eq!(order(0), [("b.txt".into(), 2), ("a.txt".into(), 1), ("c.txt".into(), 0)]);
+        // After a crash, a.txt and b.txt are both suspects.
+        assert_eq!(order(1), [("a.txt".into(), 2), ("b.txt".into(), 3), ("c.txt".into(), 1)]);
     }
 }

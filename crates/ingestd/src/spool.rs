@@ -394,7 +394,8 @@ impl Spool {
     }
 
     /// Writes the result durably under a name that is not another document's, then archives
-    /// (or deletes) the input. Returns the result's path.
+    /// (or deletes) the input. Returns the result's path. (The tests' batch of one.)
+    #[cfg(test)]
     pub fn commit(&self, claim: &Claim, result: &ArticleResult) -> Result<PathBuf, SpoolError> {
         let mut paths = self.commit_all(claim, std::slice::from_ref(result))?;
         Ok(paths.remove(0))
@@ -404,6 +405,7 @@ impl Spool {
     /// file one per line, each named `<stem>.<record>.json`), each durably under a name that
     /// is not another document's, then archives (or deletes) the input once all are written.
     /// Returns the results' paths, in order. A batch of one: see [`Spool::commit_batch`].
+    #[cfg(test)]
     pub fn commit_all(&self, claim: &Claim, results: &[ArticleResult]) -> Result<Vec<PathBuf>, SpoolError> {
         let mut pending = Pending::new(claim.clone(), results.to_vec());
         self.commit_batch(&mut [&mut pending]).pop().expect("one outcome per input")
@@ -764,19 +766,58 @@ fn sync_staged(
         for (position, (i, file)) in files.into_iter().enumerate() {
             shares[position % threads].push((position, i, file));
         }
-        let mut answers: Vec<(usize, usize, Result<Staged, SpoolError>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = shares
+        type Share = Vec<(usize, usize, Unsynced)>;
+        let sync_share = |share: Option<Share>| {
+            share
+                .unwrap_or_default()
                 .into_iter()
-                .map(|share| {
-                    scope.spawn(move || {
-                        share
-                            .into_iter()
-                            .map(|(position, i, file)| (position, i, file.sync()))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles.into_iter().flat_map(|h| h.join().expect("an fsync thread does not panic")).collect()
+                .map(|(position, i, file)| (position, i, file.sync()))
+                .collect::<Vec<_>>()
+        };
+        // A share (taken by whichever thread syncs it) and its files' (position, input, name).
+        type Slot = (std::sync::Mutex<Option<Share>>, Vec<(usize, usize, PathBuf)>);
+        let take =
+            |slot: &std::sync::Mutex<Option<Share>>| slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        // Each share sits in a slot its thread borrows, so a share whose thread the OS refuses
+        // (limits, memory) is still here to be synced on this thread instead.
+        let slots: Vec<Slot> = shares
+            .into_iter()
+            .map(|share| {
+                let names =
+                    share.iter().map(|(position, i, file)| (*position, *i, file.target.clone())).collect();
+                (std::sync::Mutex::new(Some(share)), names)
+            })
+            .collect();
+        let mut answers: Vec<(usize, usize, Result<Staged, SpoolError>)> = std::thread::scope(|scope| {
+            let mut answers = Vec::new();
+            let mut handles = Vec::with_capacity(slots.len());
+            for (slot, names) in &slots {
+                match std::thread::Builder::new()
+                    .name("ingestd-fsync".into())
+                    .spawn_scoped(scope, move || sync_share(take(slot)))
+                {
+                    Ok(handle) => handles.push((handle, names)),
+                    Err(e) => {
+                        tracing::debug!("cannot start an fsync thread, syncing serially: {e}");
+                        answers.extend(sync_share(take(slot)));
+                    }
+                }
+            }
+            for (handle, names) in handles {
+                match handle.join() {
+                    Ok(synced) => answers.extend(synced),
+                    // Its files were dropped (deleted) with the thread: the inputs are retried.
+                    Err(_) => answers.extend(names.iter().map(|(position, i, target)| {
+                        let e = SpoolError::File {
+                            action: "cannot sync",
+                            path: target.clone(),
+                            source: std::io::Error::other("the fsync thread panicked"),
+                        };
+                        (*position, *i, Err(e))
+                    })),
+                }
+            }
+            answers
         });
         answers.sort_by_key(|(position, _, _)| *position);
         answers.into_iter().map(|(_, i, result)| (i, result)).collect()
@@ -851,11 +892,42 @@ impl Pending {
         Self { claim, results, progress: Progress::Analysed }
     }
 
+    /// What it holds in memory while it waits for its commit, roughly: each result's text and
+    /// title plus its plugins' outputs (a walk of their JSON values: each node and the bytes
+    /// of its strings and keys; no serialisation). Bounds the commit queue
+    /// ([`crate::commit::QUEUE_BYTES`]).
+    pub fn queued_bytes(&self) -> usize {
+        self.results
+            .iter()
+            .map(|result| {
+                let plugins: usize = result
+                    .plugins
+                    .iter()
+                    .map(|(name, report)| name.len() + value_bytes(&report.result))
+                    .sum();
+                result.text.len() + result.title.as_ref().map_or(0, String::len) + plugins
+            })
+            .sum()
+    }
+
     /// True until its results are durable: the plugins' state behind them must be flushed
     /// before they are written (the ABI's `flush`).
     pub fn needs_flush(&self) -> bool {
         self.progress == Progress::Analysed
     }
+}
+
+/// Roughly the memory a JSON value holds: a node's size, plus its strings' and keys' bytes,
+/// for it and everything inside it.
+fn value_bytes(value: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    std::mem::size_of::<Value>()
+        + match value {
+            Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+            Value::String(text) => text.len(),
+            Value::Array(items) => items.iter().map(value_bytes).sum(),
+            Value::Object(fields) => fields.iter().map(|(key, item)| key.len() + value_bytes(item)).sum(),
+        }
 }
 
 /// An error like `e` for each of several files a failed folder sync concerns.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
-use crate::commit::{CommitError, Committer, FIRST_RETRY, MAX_RETRY, QUEUE, Ticket};
+use crate::commit::{Backoff, Committer, QUEUE, QUEUE_BYTES, Ticket};
 use crate::host::Pipeline;
 use crate::input::{self, InputError};
 use crate::metrics::Metrics;
@@ -25,11 +25,21 @@ pub enum Outcome {
     /// Analysed and handed to the committer; the ticket tells when its results are durable.
     Committing(Ticket),
     /// Its result is in the outbox (the first result, for an input with several articles).
+    /// Only from [`Worker::handle_and_wait`].
     Done(PathBuf),
+    /// Analysed, but its commit was given up (at shutdown) and the committer logged why: it
+    /// stays in `work/` for the next start. Only from [`Worker::handle_and_wait`].
+    Kept,
     /// It is in `failed/` with a report.
     Failed(PathBuf),
     /// Another worker or daemon had it, or it vanished: nothing to do.
     NotClaimed,
+}
+
+/// How [`Worker::settle`] left a document: with the committer, or in `failed/`.
+enum Settled {
+    Committing(Ticket),
+    Failed(PathBuf),
 }
 
 /// Analyses claimed documents with a loaded pipeline and hands them to the committer.
@@ -47,7 +57,8 @@ pub struct Worker {
 
 impl Worker {
     /// A worker over these folders and plugins, with its commit stage (a thread) started: at
-    /// most [`QUEUE`] (or `workers`, if more) analysed documents wait for their commit at once.
+    /// most [`QUEUE`] (or `workers`, if more) analysed documents, holding at most
+    /// [`QUEUE_BYTES`] of results (one is always admitted), wait for their commit at once.
     pub fn new(
         spool: Spool,
         pipeline: Pipeline,
@@ -58,13 +69,19 @@ impl Worker {
     ) -> Result<Self, SpoolError> {
         let pipeline = Arc::new(pipeline);
         let capacity = QUEUE.max(workers);
-        let committer =
-            Committer::start(spool.clone(), pipeline.clone(), capacity, stop.clone(), metrics.clone())
-                .map_err(|source| SpoolError::File {
-                    action: "cannot start the commit thread for",
-                    path: spool.outbox.clone(),
-                    source,
-                })?;
+        let committer = Committer::start(
+            spool.clone(),
+            pipeline.clone(),
+            capacity,
+            QUEUE_BYTES,
+            stop.clone(),
+            metrics.clone(),
+        )
+        .map_err(|source| SpoolError::File {
+            action: "cannot start the commit thread for",
+            path: spool.outbox.clone(),
+            source,
+        })?;
         Ok(Self { spool, pipeline, committer, max_bytes, stop, metrics })
     }
 
@@ -72,6 +89,12 @@ impl Worker {
     /// ends the commit thread. Called once no document is being analysed any more.
     pub fn finish_commits(&self) {
         self.committer.close();
+    }
+
+    /// Blocks until every analysed document handed to the committer is committed or given
+    /// up, so the next document shares no batch (nor `flush`) with earlier ones.
+    pub fn wait_commits_idle(&self) {
+        self.committer.wait_idle();
     }
 
     /// The folders.
@@ -91,45 +114,48 @@ impl Worker {
     /// committed), or fails it into `failed/` and logs that.
     pub fn handle(&self, claim: &Claim) -> Result<Outcome, SpoolError> {
         self.metrics.document_started();
-        let outcome = self.settle(claim);
-        match &outcome {
+        match self.settle(claim) {
             // The committer reports the document finished.
-            Ok(Outcome::Committing(_)) => {}
-            Ok(Outcome::Failed(_)) => self.metrics.document_finished(Some("failed")),
-            Ok(Outcome::Done(_)) => self.metrics.document_finished(Some("done")),
-            Ok(Outcome::NotClaimed) | Err(_) => self.metrics.document_finished(None),
+            Ok(Settled::Committing(ticket)) => Ok(Outcome::Committing(ticket)),
+            Ok(Settled::Failed(path)) => {
+                self.metrics.document_finished(Some("failed"));
+                Ok(Outcome::Failed(path))
+            }
+            Err(e) => {
+                self.metrics.document_finished(None);
+                Err(e)
+            }
         }
-        outcome
     }
 
     /// [`Worker::handle`], then waits for the commit: `Done` once the results are durable and
-    /// the input archived. For files that must not overlap another (resumed suspects).
-    pub fn handle_and_wait(&self, claim: &Claim) -> Result<Outcome, CommitError> {
+    /// the input archived, `Kept` if the commit was given up (the committer logged why). For
+    /// files that must not overlap another (resumed suspects). Errors are the worker's own
+    /// (writing to `failed/`), not yet logged.
+    pub fn handle_and_wait(&self, claim: &Claim) -> Result<Outcome, SpoolError> {
         match self.handle(claim)? {
-            Outcome::Committing(ticket) => {
-                let paths = ticket.wait()?;
-                Ok(Outcome::Done(
-                    paths.into_iter().next().expect("read_articles yields at least one article"),
-                ))
-            }
+            Outcome::Committing(ticket) => Ok(match ticket.wait() {
+                Ok(paths) => paths.into_iter().next().map_or(Outcome::Kept, Outcome::Done),
+                Err(_) => Outcome::Kept,
+            }),
             other => Ok(other),
         }
     }
 
-    fn settle(&self, claim: &Claim) -> Result<Outcome, SpoolError> {
+    fn settle(&self, claim: &Claim) -> Result<Settled, SpoolError> {
         let started = Instant::now();
         let file = claim.name.to_string_lossy();
         match self.analyse(claim) {
             Ok(results) => {
                 results.iter().for_each(|result| self.metrics.observe_result(result));
-                Ok(Outcome::Committing(self.committer.submit(Pending::new(claim.clone(), results), started)))
+                Ok(Settled::Committing(self.committer.submit(Pending::new(claim.clone(), results), started)))
             }
             Err(e) => {
                 tracing::warn!(file = %file, kind = e.kind(), "failed: {e}");
                 let path = self.retrying(claim, || self.spool.fail(claim, e.kind(), &e.to_string()))?;
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
                 tracing::info!(file = %file, outcome = "failed", ms = format!("{ms:.1}"), moved_to = %path.display());
-                Ok(Outcome::Failed(path))
+                Ok(Settled::Failed(path))
             }
         }
     }
@@ -151,12 +177,13 @@ impl Worker {
         claim: &Claim,
         mut write: impl FnMut() -> Result<T, SpoolError>,
     ) -> Result<T, SpoolError> {
-        let mut delay = FIRST_RETRY;
+        let mut backoff = Backoff::default();
         loop {
             match write() {
                 Ok(value) => return Ok(value),
                 Err(e) if self.stop.is_cancelled() => return Err(e),
                 Err(e) => {
+                    let delay = backoff.advance();
                     tracing::error!(
                         file = %claim.name.to_string_lossy(),
                         retry_in_ms = delay.as_millis() as u64,
@@ -166,7 +193,6 @@ impl Worker {
                     while Instant::now() < until && !self.stop.is_cancelled() {
                         std::thread::sleep(Duration::from_millis(50));
                     }
-                    delay = (delay * 2).min(MAX_RETRY);
                 }
             }
         }

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use ingest_abi::ffi::{
-    ABI_MAGIC, ABI_MAJOR, CreateFn, DESCRIPTOR_SIZE_1_0, DescriptorFn, DestroyFn, FLAG_THREAD_SAFE, FlushFn,
-    FreeBufferFn, IngestPluginDescriptor, IngestStr, PLUGIN_SYMBOL, ProcessFn,
+    ABI_MAGIC, ABI_MAJOR, CreateFn, DESCRIPTOR_FLUSH_END, DESCRIPTOR_SIZE_1_0, DescriptorFn, DestroyFn,
+    FLAG_THREAD_SAFE, FlushFn, FreeBufferFn, IngestPluginDescriptor, IngestStr, PLUGIN_SYMBOL, ProcessFn,
 };
 
 use super::HostError;
@@ -47,10 +47,6 @@ impl PluginLibrary {
         self.functions.flush.is_some()
     }
 }
-
-/// Where `flush` ends in a descriptor: a `struct_size` at least this large has it.
-const FLUSH_END: usize =
-    std::mem::offset_of!(IngestPluginDescriptor, flush) + std::mem::size_of::<Option<FlushFn>>();
 
 /// The file name a plugin called `name` has by default: `lib<name>.so` with dashes as
 /// underscores, as Cargo names a `cdylib`.
@@ -128,9 +124,9 @@ pub fn open(path: &Path) -> Result<PluginLibrary, HostError> {
             "descriptor is {size} bytes, ABI {ABI_MAJOR}.0 needs at least {DESCRIPTOR_SIZE_1_0}"
         )));
     }
-    if minor >= 1 && size < FLUSH_END {
+    if minor >= 1 && size < DESCRIPTOR_FLUSH_END {
         return Err(fail(format!(
-            "it claims ABI {major}.{minor} but its descriptor is {size} bytes, ABI {major}.1 needs at least {FLUSH_END}"
+            "it claims ABI {major}.{minor} but its descriptor is {size} bytes, ABI {major}.1 needs at least {DESCRIPTOR_FLUSH_END}"
         )));
     }
     // A C plugin may leave a function pointer NULL; a Rust `fn` field must never be null, so
@@ -166,8 +162,10 @@ pub fn open(path: &Path) -> Result<PluginLibrary, HostError> {
                 process: (&raw const (*raw).process).read(),
                 destroy: (&raw const (*raw).destroy).read(),
                 free_buffer: (&raw const (*raw).free_buffer).read(),
-                // ABI 1.1: only when `struct_size` covers it (checked against FLUSH_END).
-                flush: if size >= FLUSH_END { (&raw const (*raw).flush).read() } else { None },
+                // ABI 1.1: only from a descriptor that claims minor >= 1 (checked above to be
+                // long enough); a 1.0 descriptor's trailing bytes (padding, a longer static
+                // the plugin happens to sit in) are not a function to call.
+                flush: if has_flush(minor, size) { (&raw const (*raw).flush).read() } else { None },
             },
         )
     };
@@ -190,9 +188,24 @@ pub fn open(path: &Path) -> Result<PluginLibrary, HostError> {
     })
 }
 
+/// Whether a descriptor of ABI minor `minor` and `struct_size` `size` has the 1.1 `flush`.
+fn has_flush(minor: u16, size: usize) -> bool {
+    minor >= 1 && size >= DESCRIPTOR_FLUSH_END
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `flush` is read only from a 1.1 (or newer) descriptor long enough to hold it.
+    #[test]
+    fn flush_is_read_only_from_minor_1_descriptors_that_hold_it() {
+        assert!(has_flush(1, DESCRIPTOR_FLUSH_END));
+        assert!(has_flush(2, DESCRIPTOR_FLUSH_END + 16));
+        assert!(!has_flush(0, DESCRIPTOR_FLUSH_END), "a 1.0 descriptor as long as 1.1's");
+        assert!(!has_flush(0, DESCRIPTOR_SIZE_1_0));
+        assert!(!has_flush(1, DESCRIPTOR_SIZE_1_0));
+    }
 
     #[test]
     fn default_file_name_follows_cargo() {
