@@ -136,7 +136,7 @@ fn failing_flush_commits_nothing_and_is_retried_until_it_succeeds() {
 
     let text = article("Ledger kept in memory", "The log could not be synced.");
     env.drop_file("unsynced.txt", &text);
-    let needle = "cannot write outcome, input kept in work/";
+    let needle = "flush failed, so no result of the batch is written";
     daemon.wait_for("the failed flush to be retried twice", || log_count(&env, needle) >= 2);
     let log = daemon.log();
     assert!(
