@@ -342,6 +342,7 @@ impl Env {
         let stderr = self.path("daemon.stderr");
         let append =
             |path: &Path| fs::OpenOptions::new().create(true).append(true).open(path).expect("log file");
+        let log_start = fs::metadata(&stderr).map_or(0, |m| m.len() as usize);
         let child = self
             .command()
             .arg("run")
@@ -352,7 +353,7 @@ impl Env {
             .stderr(append(&stderr))
             .spawn()
             .expect("spawn ingestd run");
-        Daemon { child, stdout, stderr, exit: None }
+        Daemon { child, stdout, stderr, log_start, exit: None }
     }
 
     /// The parsed result for an input name (`outbox/<stem>.json`), if it exists.
@@ -403,6 +404,9 @@ pub struct Daemon {
     stdout: PathBuf,
     /// Where its stderr (the log) goes.
     stderr: PathBuf,
+    /// Length of that log when this process started: the log is shared by the daemons of
+    /// one test folder, so this run's lines are the ones after it.
+    log_start: usize,
     /// Its exit status, once seen.
     exit: Option<ExitStatus>,
 }
@@ -482,9 +486,11 @@ impl Daemon {
     /// Waits until the daemon has loaded its plugins and watches the inbox (its
     /// `ingestd started` log line).
     pub fn wait_started(&mut self) {
-        let stderr = self.stderr.clone();
+        let (stderr, from) = (self.stderr.clone(), self.log_start);
         self.wait_for("the daemon to start", || {
-            fs::read_to_string(&stderr).is_ok_and(|log| log.contains("ingestd started"))
+            fs::read(&stderr).is_ok_and(|log| {
+                String::from_utf8_lossy(log.get(from..).unwrap_or_default()).contains("ingestd started")
+            })
         });
     }
 
@@ -528,6 +534,11 @@ impl Daemon {
 
     /// SIGTERM, then wait for the exit, which must be clean (code 0).
     pub fn stop(&mut self) {
+        // Until it is serving, its signal handlers may not be installed yet and SIGTERM would
+        // kill it outright (as it would any process), which is not what a stop test checks.
+        if self.exited().is_none() {
+            self.wait_started();
+        }
         self.sigterm();
         let status = self.wait_exit();
         assert_eq!(status.code(), Some(0), "ingestd did not exit cleanly ({status}); log:\n{}", self.log());
