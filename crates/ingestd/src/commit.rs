@@ -483,16 +483,13 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::ffi::OsStr;
-    use std::path::Path;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
     use ingest_abi::ArticleResult;
 
     use super::*;
-    use crate::config::Config;
     use crate::host::CallError;
-    use crate::spool::Claim;
+    use crate::spool::test_support::{drop_and_claim, list, result, spool};
 
     /// Counts flushes; fails them while `failing`; a flush can be held up until released,
     /// so a test can queue inputs behind a batch in progress.
@@ -540,52 +537,26 @@ mod tests {
         }
     }
 
-    fn spool(dir: &Path) -> Spool {
-        let config = Config {
-            inbox: dir.join("inbox"),
-            outbox: dir.join("outbox"),
-            state: dir.join("state"),
-            failed: dir.join("failed"),
-            archive: dir.join("archive"),
-            ..Config::default()
-        };
-        Spool::open(&config).unwrap()
-    }
-
     fn claimed(s: &Spool, name: &str) -> Pending {
         claimed_with_text(s, name, "x")
     }
 
     fn claimed_with_text(s: &Spool, name: &str, text: &str) -> Pending {
-        std::fs::write(s.inbox.join(name), name).unwrap();
-        let claim: Claim = s.claim(OsStr::new(name)).unwrap().unwrap();
-        let result = ArticleResult {
-            schema: ingest_abi::RESULT_SCHEMA.into(),
-            id: format!("b3:{name}"),
-            source: ingest_abi::Source {
-                name: name.into(),
-                bytes: 1,
-                sha256: String::new(),
-                received_at: String::new(),
-            },
-            title: None,
-            language: "en".into(),
-            text: text.into(),
-            meta: Default::default(),
-            stats: Default::default(),
-            plugins: Default::default(),
-            errors: Vec::new(),
-        };
+        let claim = drop_and_claim(s, name, name);
+        let result = ArticleResult { text: text.into(), ..result(&format!("b3:{name}"), name) };
         Pending::new(claim, vec![result])
     }
 
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
+    /// A commit stage over `s` with `flush`, room for `capacity` inputs and `bytes` bytes.
+    fn start(
+        s: &Spool,
+        flush: &Arc<FakeFlush>,
+        capacity: usize,
+        bytes: usize,
+        stop: CancellationToken,
+    ) -> Committer {
+        Committer::start(s.clone(), flush.clone(), capacity, bytes, stop, Arc::new(Metrics::default()))
             .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
     }
 
     /// A lone input is committed at once; inputs that arrive while a batch is being committed
@@ -595,15 +566,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = spool(dir.path());
         let flush = Arc::new(FakeFlush::held());
-        let committer = Committer::start(
-            s.clone(),
-            flush.clone(),
-            8,
-            usize::MAX,
-            CancellationToken::new(),
-            Arc::new(Metrics::default()),
-        )
-        .unwrap();
+        let committer = start(&s, &flush, 8, usize::MAX, CancellationToken::new());
 
         // The first input starts a batch at once (its flush is entered without waiting).
         let first = committer.submit(claimed(&s, "a.txt"), Instant::now());
@@ -621,9 +584,9 @@ mod tests {
             assert_eq!(ticket.wait().unwrap(), [s.outbox.join(format!("{name}.json"))]);
         }
         assert_eq!(flush.calls.load(Ordering::SeqCst), 2, "one flush for the lone input, one for the four");
-        assert_eq!(names(&s.outbox), ["a.json", "b.json", "c.json", "d.json", "e.json"]);
-        assert_eq!(names(&s.archive), ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]);
-        assert!(names(&s.work).is_empty());
+        assert_eq!(list(&s.outbox), ["a.json", "b.json", "c.json", "d.json", "e.json"]);
+        assert_eq!(list(&s.archive), ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]);
+        assert!(list(&s.work).is_empty());
         drop(committer);
     }
 
@@ -635,24 +598,16 @@ mod tests {
         let s = spool(dir.path());
         let flush = Arc::new(FakeFlush::default());
         flush.failing.store(true, Ordering::SeqCst);
-        let committer = Committer::start(
-            s.clone(),
-            flush.clone(),
-            8,
-            usize::MAX,
-            CancellationToken::new(),
-            Arc::new(Metrics::default()),
-        )
-        .unwrap();
+        let committer = start(&s, &flush, 8, usize::MAX, CancellationToken::new());
         let ticket = committer.submit(claimed(&s, "a.txt"), Instant::now());
         while flush.calls.load(Ordering::SeqCst) < 2 {
             std::thread::sleep(Duration::from_millis(10));
         }
-        assert!(names(&s.outbox).is_empty(), "nothing visible while flush fails");
-        assert_eq!(names(&s.work), ["a.txt"], "the input stays claimed");
+        assert!(list(&s.outbox).is_empty(), "nothing visible while flush fails");
+        assert_eq!(list(&s.work), ["a.txt"], "the input stays claimed");
         flush.failing.store(false, Ordering::SeqCst);
         assert_eq!(ticket.wait().unwrap(), [s.outbox.join("a.json")]);
-        assert_eq!(names(&s.archive), ["a.txt"]);
+        assert_eq!(list(&s.archive), ["a.txt"]);
     }
 
     /// One input's failed write does not hold back the others of its batch; on shutdown the
@@ -663,15 +618,7 @@ mod tests {
         let s = spool(dir.path());
         let stop = CancellationToken::new();
         let flush = Arc::new(FakeFlush::held());
-        let committer = Committer::start(
-            s.clone(),
-            flush.clone(),
-            8,
-            usize::MAX,
-            stop.clone(),
-            Arc::new(Metrics::default()),
-        )
-        .unwrap();
+        let committer = start(&s, &flush, 8, usize::MAX, stop.clone());
         // A first input holds the committer in its flush while the two others queue up, so
         // they are committed as one batch.
         let first = committer.submit(claimed(&s, "first.txt"), Instant::now());
@@ -686,12 +633,12 @@ mod tests {
         flush.release();
         first.wait().unwrap();
         assert_eq!(good.wait().unwrap(), [s.outbox.join("good.json")]);
-        assert_eq!(names(&s.work), ["bad.txt"]);
+        assert_eq!(list(&s.work), ["bad.txt"]);
         stop.cancel();
         let err = bad.wait().unwrap_err().to_string();
         assert!(err.contains("bad"), "the error names the file: {err}");
-        assert_eq!(names(&s.work), ["bad.txt"], "given up at shutdown, still claimed");
-        assert_eq!(names(&s.archive), ["first.txt", "good.txt"]);
+        assert_eq!(list(&s.work), ["bad.txt"], "given up at shutdown, still claimed");
+        assert_eq!(list(&s.archive), ["first.txt", "good.txt"]);
     }
 
     /// `submit` waits while `capacity` inputs are uncommitted.
@@ -700,17 +647,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = spool(dir.path());
         let flush = Arc::new(FakeFlush::held());
-        let committer = Arc::new(
-            Committer::start(
-                s.clone(),
-                flush.clone(),
-                2,
-                usize::MAX,
-                CancellationToken::new(),
-                Arc::new(Metrics::default()),
-            )
-            .unwrap(),
-        );
+        let committer = Arc::new(start(&s, &flush, 2, usize::MAX, CancellationToken::new()));
         let (a, b, c) = (claimed(&s, "a.txt"), claimed(&s, "b.txt"), claimed(&s, "c.txt"));
         let _a = committer.submit(a, Instant::now());
         let _b = committer.submit(b, Instant::now());
@@ -737,22 +674,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = spool(dir.path());
         let flush = Arc::new(FakeFlush { panics: AtomicUsize::new(1), ..FakeFlush::default() });
-        let committer = Committer::start(
-            s.clone(),
-            flush.clone(),
-            1,
-            usize::MAX,
-            CancellationToken::new(),
-            Arc::new(Metrics::default()),
-        )
-        .unwrap();
+        let committer = start(&s, &flush, 1, usize::MAX, CancellationToken::new());
         let ticket = committer.submit(claimed(&s, "a.txt"), Instant::now());
         assert_eq!(ticket.wait().unwrap(), [s.outbox.join("a.json")], "retried after the panic");
         assert_eq!(flush.calls.load(Ordering::SeqCst), 2, "the panicking flush, then the retry");
         let ticket = committer.submit(claimed(&s, "b.txt"), Instant::now());
         assert_eq!(ticket.wait().unwrap(), [s.outbox.join("b.json")]);
-        assert_eq!(names(&s.archive), ["a.txt", "b.txt"]);
-        assert!(names(&s.work).is_empty());
+        assert_eq!(list(&s.archive), ["a.txt", "b.txt"]);
+        assert!(list(&s.work).is_empty());
     }
 
     /// A panic at shutdown gives the input up (it stays in work/) instead of hanging: the
@@ -764,14 +693,13 @@ mod tests {
         let stop = CancellationToken::new();
         stop.cancel();
         let flush = Arc::new(FakeFlush { panics: AtomicUsize::new(usize::MAX), ..FakeFlush::default() });
-        let committer =
-            Committer::start(s.clone(), flush, 1, usize::MAX, stop, Arc::new(Metrics::default())).unwrap();
+        let committer = start(&s, &flush, 1, usize::MAX, stop);
         let ticket = committer.submit(claimed(&s, "a.txt"), Instant::now());
         let err = ticket.wait().unwrap_err();
         assert!(matches!(err, CommitError::Panicked(_)), "{err}");
         committer.close();
-        assert_eq!(names(&s.work), ["a.txt"]);
-        assert!(names(&s.outbox).is_empty());
+        assert_eq!(list(&s.work), ["a.txt"]);
+        assert!(list(&s.outbox).is_empty());
     }
 
     /// The queue is bounded by bytes as well as by inputs: a second input waits while the
@@ -782,17 +710,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = spool(dir.path());
         let flush = Arc::new(FakeFlush::held());
-        let committer = Arc::new(
-            Committer::start(
-                s.clone(),
-                flush.clone(),
-                8,
-                1000,
-                CancellationToken::new(),
-                Arc::new(Metrics::default()),
-            )
-            .unwrap(),
-        );
+        let committer = Arc::new(start(&s, &flush, 8, 1000, CancellationToken::new()));
         let big = "word ".repeat(1000);
         let first = claimed_with_text(&s, "a.txt", &big);
         assert!(first.queued_bytes() > 1000);

@@ -943,11 +943,13 @@ fn short_id(id: &str) -> String {
     id.trim_start_matches("b3:").chars().take(12).collect()
 }
 
+/// Spool fixtures shared by the unit tests of the spool and of the commit stage.
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_support {
     use super::*;
 
-    fn spool(dir: &Path) -> Spool {
+    /// A spool over `inbox`, `outbox`, `state`, `failed` and `archive` folders in `dir`.
+    pub(crate) fn spool(dir: &Path) -> Spool {
         let config = Config {
             inbox: dir.join("inbox"),
             outbox: dir.join("outbox"),
@@ -959,7 +961,8 @@ mod tests {
         Spool::open(&config).unwrap()
     }
 
-    fn result(id: &str, name: &str) -> ArticleResult {
+    /// A minimal result for document `id` from input `name`, with text "x".
+    pub(crate) fn result(id: &str, name: &str) -> ArticleResult {
         ArticleResult {
             schema: ingest_abi::RESULT_SCHEMA.into(),
             id: id.into(),
@@ -979,10 +982,27 @@ mod tests {
         }
     }
 
-    fn drop_and_claim(s: &Spool, name: &str, body: &str) -> Claim {
+    /// Drops `name` with `body` into the inbox and claims it.
+    pub(crate) fn drop_and_claim(s: &Spool, name: &str, body: &str) -> Claim {
         std::fs::write(s.inbox.join(name), body).unwrap();
         s.claim(OsStr::new(name)).unwrap().unwrap()
     }
+
+    /// The sorted names in `dir`.
+    pub(crate) fn list(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{drop_and_claim, list, result, spool};
+    use super::*;
 
     #[test]
     fn folders_on_another_filesystem_than_work_are_refused() {
@@ -1175,15 +1195,6 @@ mod tests {
         assert!(list(&s.failed).is_empty());
         assert_eq!(list(&s.crashes), ["kept.txt"], "only the marker of a file still in work/ stays");
         assert_eq!(s.resumptions(&claim), 1);
-    }
-
-    fn list(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
     }
 
     #[test]
