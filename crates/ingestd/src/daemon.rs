@@ -418,15 +418,7 @@ mod tests {
     #[test]
     fn suspects_by_the_crash_rule_are_resumed_first() {
         let dir = tempfile::tempdir().unwrap();
-        let config = Config {
-            inbox: dir.path().join("inbox"),
-            outbox: dir.path().join("outbox"),
-            state: dir.path().join("state"),
-            failed: dir.path().join("failed"),
-            archive: dir.path().join("archive"),
-            ..Config::default()
-        };
-        let spool = Spool::open(&config).unwrap();
+        let spool = crate::spool::test_support::spool(dir.path());
         for (name, resumed) in [("a.txt", 1), ("b.txt", 2), ("c.txt", 0)] {
             std::fs::write(spool.work.join(name), name).unwrap();
             let claim = Claim { path: spool.work.join(name), name: name.into() };
