@@ -18,7 +18,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use entities::tagger::conll;
 use entities::tagger::lexicon::BROWN_BITS;
@@ -27,20 +26,6 @@ use ingest_abi::Span;
 const CONTEXT: usize = 600;
 const KS: [usize; 3] = [800, 200, 50];
 const ITERATIONS: usize = 12;
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "txt")
-            && p.file_name().is_some_and(|n| n != "README.TXT")
-        {
-            out.push(p);
-        }
-    }
-}
 
 fn kmeans(vectors: &[Vec<(u32, f32)>], k: usize, seed: u64) -> Vec<u16> {
     let dims = 2 * CONTEXT;
@@ -110,7 +95,7 @@ fn main() -> Result<(), String> {
     // Sentences of lowercased words.
     let mut sentences: Vec<Vec<String>> = Vec::new();
     let mut paths = Vec::new();
-    files(&common::shared_data().join("bbc_news/bbc"), &mut paths);
+    common::text_files(&common::shared_data().join("bbc_news/bbc"), &mut paths);
     paths.sort();
     for p in &paths {
         let raw = String::from_utf8_lossy(&std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?)

@@ -70,20 +70,6 @@ fn documents(path: &Path) -> Result<Vec<Document>, String> {
         .collect())
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "txt")
-            && p.file_name().is_some_and(|n| n != "README.TXT")
-        {
-            out.push(p);
-        }
-    }
-}
-
 fn main() -> Result<(), String> {
     let mut dir = common::shared_data().join("bbc_news/bbc");
     let (mut runs, mut limit, mut dump) = (3, usize::MAX, None);
@@ -98,7 +84,7 @@ fn main() -> Result<(), String> {
         }
     }
     let mut paths = Vec::new();
-    files(&dir, &mut paths);
+    common::text_files(&dir, &mut paths);
     paths.sort();
     paths.truncate(limit);
     if runs == 0 {

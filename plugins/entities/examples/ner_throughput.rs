@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use entities::Config;
@@ -38,20 +37,6 @@ fn document(name: &str, raw: &str) -> Document {
     }
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "txt")
-            && p.file_name().is_some_and(|n| n != "README.TXT")
-        {
-            out.push(p);
-        }
-    }
-}
-
 fn main() -> Result<(), String> {
     let mut dir = common::shared_data().join("bbc_news/bbc");
     let mut runs = 3;
@@ -72,7 +57,7 @@ fn main() -> Result<(), String> {
     println!("model load {tagger_ms:.1} ms (tagger), {create_ms:.1} ms (tagger + lists, as in create)");
 
     let mut paths = Vec::new();
-    files(&dir, &mut paths);
+    common::text_files(&dir, &mut paths);
     paths.sort();
     let docs: Vec<Document> = paths
         .iter()

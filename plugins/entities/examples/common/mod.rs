@@ -16,6 +16,22 @@ pub fn shared_data() -> PathBuf {
     crate_dir().join("../../../shared/data")
 }
 
+/// Appends the `.txt` files under `dir`, recursively, to `out` (a corpus folder such as
+/// the BBC News one; its `README.TXT` is not an article).
+pub fn text_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            text_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "txt")
+            && p.file_name().is_some_and(|n| n != "README.TXT")
+        {
+            out.push(p);
+        }
+    }
+}
+
 /// Gazetteer files and the list (see [`LISTS`]) each feeds. `aliases.txt` lines are
 /// `TYPE<TAB>name<TAB>variant…` and go to the list of their type.
 pub const GAZETTEER_FILES: &[(&str, &str)] = &[
