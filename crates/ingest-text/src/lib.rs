@@ -96,7 +96,7 @@ pub use formats::{Format, RawArticle, detect_format};
 pub use gzip::{GzipError, gunzip, is_gzip};
 pub use language::{Language, detect_language};
 pub use offsets::CharOffsets;
-pub use segment::{Paragraphs, Sentences, paragraphs, sentences};
+pub use segment::{Boundary, Paragraphs, Sentences, ascii_boundary, paragraphs, sentences};
 pub use span::Span;
 pub use title::{MAX_TITLE_CHARS, MAX_TITLE_WORDS, title};
 pub use tokens::{Token, TokenKind, Tokens, tokens, word_count};

@@ -365,22 +365,11 @@ impl Split {
                 self.done = true;
                 return trimmed(chars, self.sent_start, end);
             }
-            let mut j = i + 1;
-            while j < end && (matches!(chars[j].char(), '.' | '!' | '?') || is_closer(chars[j].char())) {
-                j += 1;
-            }
-            let mut k = j;
-            while k < end && chars[k].char().is_whitespace() {
-                k += 1;
-            }
-            self.at = k.max(i + 1);
-            if k > j
-                && k < end
-                && is_starter(chars[k].char())
-                && !(chars[i].char() == '.' && no_break_before(chars, self.start, i, chars[k].char()))
-            {
-                let sentence = trimmed(chars, self.sent_start, j);
-                self.sent_start = k;
+            let b = boundary(chars, self.start, end, i);
+            self.at = b.resume;
+            if b.breaks {
+                let sentence = trimmed(chars, self.sent_start, b.sentence_end);
+                self.sent_start = b.next_start;
                 if sentence.is_some() {
                     return sentence;
                 }
@@ -388,6 +377,51 @@ impl Split {
         }
         None
     }
+}
+
+/// What follows a terminator: whether the sentence ends there, and where the split goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Boundary {
+    /// The sentence ends here: the terminator and any further terminators and closing
+    /// quotes or brackets right after it.
+    pub sentence_end: usize,
+    /// The next sentence starts here: after the white space that follows `sentence_end`.
+    pub next_start: usize,
+    /// Where to look for the next terminator.
+    pub resume: usize,
+    /// The sentence does end at this terminator (else the split goes on from `resume`).
+    pub breaks: bool,
+}
+
+/// The split's rule at the terminator `i` (`.`, `!` or `?`) of the paragraph
+/// `para_start..end`.
+#[inline]
+fn boundary<C: Char>(chars: &[C], para_start: usize, end: usize, i: usize) -> Boundary {
+    let mut j = i + 1;
+    while j < end && (matches!(chars[j].char(), '.' | '!' | '?') || is_closer(chars[j].char())) {
+        j += 1;
+    }
+    let mut k = j;
+    while k < end && chars[k].char().is_whitespace() {
+        k += 1;
+    }
+    let breaks = k > j
+        && k < end
+        && is_starter(chars[k].char())
+        && !(chars[i].char() == '.' && no_break_before(chars, para_start, i, chars[k].char()));
+    Boundary { sentence_end: j, next_start: k, resume: k.max(i + 1), breaks }
+}
+
+/// [`Sentences`]' rule at one terminator of an ASCII text, for a caller that finds the
+/// text's line breaks and terminators itself (the sentiment plugin reads them from the
+/// bit masks it classifies the text into anyway): `text[i]` is a `.`, `!` or `?` inside
+/// the paragraph `para_start..para_end` (a [`Paragraphs`] span). Sentences are then the
+/// paragraph's pieces between the boundaries that break, trimmed of ASCII white space,
+/// empty ones skipped, and the rest after the last terminator; exactly [`Sentences`].
+#[inline]
+#[must_use]
+pub fn ascii_boundary(text: &[u8], para_start: usize, para_end: usize, i: usize) -> Boundary {
+    boundary(text, para_start, para_end, i)
 }
 
 /// `start..end` without surrounding white space, if anything is left.

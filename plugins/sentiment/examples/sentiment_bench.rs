@@ -13,9 +13,14 @@
 //!
 //! `--only vader|news` times one mode (for profiling). `--dump FILE` also writes every text's scores in both modes as exact bit patterns (one
 //! line per text), so a speed change can be checked to change no result: dump before and
-//! after, then `cmp` the files.
+//! after, then `cmp` the files. `--stress N` adds N generated stress texts
+//! (`tests/support/stress.rs`) and `--articles DIR` every `.txt` under DIR (multi-paragraph
+//! articles, e.g. `../shared/data/bbc_news/bbc`) to the dump, not to the timing.
 
 use std::hint::black_box;
+
+#[path = "../tests/support/stress.rs"]
+mod stress;
 
 /// CPU seconds this process has used.
 fn cpu_seconds() -> f64 {
@@ -36,12 +41,19 @@ fn main() {
     let mut runs = 5usize;
     let mut dump = None;
     let mut only = None;
+    let mut extra = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--runs" {
             runs = args.next().and_then(|r| r.parse().ok()).expect("--runs N");
         } else if arg == "--only" {
             only = Some(args.next().expect("--only vader|news"));
+        } else if arg == "--stress" {
+            let n = args.next().and_then(|r| r.parse().ok()).expect("--stress N");
+            extra.extend(stress::texts(n));
+        } else if arg == "--articles" {
+            let dir = args.next().expect("--articles DIR");
+            extra.extend(stress::text_files(std::path::Path::new(&dir)));
         } else if arg == "--dump" {
             dump = Some(args.next().expect("--dump FILE"));
         } else {
@@ -56,7 +68,8 @@ fn main() {
     let lexicon = Lexicon::vader().expect("lexicon");
     let news = NewsModel::new().expect("model");
     if let Some(path) = dump {
-        write_dump(&path, &texts, &lexicon, &news);
+        let all: Vec<String> = texts.iter().chain(&extra).cloned().collect();
+        write_dump(&path, &all, &lexicon, &news);
     }
     let time = |f: &dyn Fn(&str) -> f64| -> f64 {
         let mut secs = Vec::with_capacity(runs);

@@ -15,13 +15,15 @@
 //! PhraseBank (non-commercial, evaluation only).
 //!
 //! **Calibration** (default): a grid search over [`Calibration`]'s three numbers (positive
-//! weight, alpha, sentence exponent) for the highest mean, over the three domains, of
-//! Pearson r plus 3-class macro-F1 on the training halves, among the settings no worse
-//! than VADER itself (the faithful compound of each whole text) on any domain's r or F1,
-//! by more than [`TOLERANCE`]. Deterministic; writes JSON. (Until 2026-11-23 the floor
-//! was VADER's combination of the news mode's own sentences, which already carried the
-//! sentence split's loss on movie reviews, with a tolerance of 0.002: the shipped
-//! calibration could, and did, fall below VADER.)
+//! weight, alpha, sentence exponent) on the training halves for the setting whose *worst*
+//! margin over VADER itself (the faithful compound of each whole text) is largest: the
+//! margin of each domain's Pearson r and of its 3-class macro-F1, six in all, at zero
+//! tolerance ("no worse than VADER on any domain" is the target, so the fit maximises the
+//! smallest lead); ties go to the higher mean of r + F1. Deterministic; writes JSON and
+//! prints each domain's margins. (Until 2026-11-23 it maximised the mean of r + F1 among
+//! the settings within 0.001 of VADER on every domain; that tolerance let the shipped
+//! calibration sit a few thousandths below VADER on three rows. Before that the floor
+//! was VADER's combination of the news mode's own sentences, with a tolerance of 0.002.)
 //!
 //! **Lexicon** (`--lexicon`): for each text, the news mode's valence sum S and a target
 //! sum T = the sum whose VADER normalisation equals the human mean / 4 (clipped to ±0.9).
@@ -188,10 +190,13 @@ fn main() {
     );
 }
 
-/// How far below VADER (r or macro-F1, on one domain's training half) an eligible
-/// calibration may be: the resolution VADER's figures are published with (three decimals),
-/// and about what a dozen texts of a training half move them by.
-const TOLERANCE: f64 = 0.001;
+/// The document sum is not divided by a power of the sentence count: the development texts
+/// have one to three sentences, so they cannot say how a 40-sentence article should be
+/// scaled, and a fitted exponent would change every long article's score on their evidence
+/// (VADER itself sums a whole text). With the exponent in the grid (0, 0.1, 0.25, 0.5) the
+/// fit picks 0.1, which is no worse than VADER on the training halves but 0.00016 below it
+/// on the Amazon test half's macro-F1 (measured 2026-11-23, see `docs/BENCHMARKS.md`).
+const SENTENCE_EXPONENT: f64 = 0.0;
 
 /// The grid search for [`Calibration`]; writes the best as JSON to `out`.
 fn calibrate(base: &NewsModel, domains: &[Vec<Item>; 3], out: &str) {
@@ -222,43 +227,46 @@ fn calibrate(base: &NewsModel, domains: &[Vec<Item>; 3], out: &str) {
             (fig.pearson, fig.macro_f1)
         })
         .collect();
-    // Mean of r + F1 over the domains; a calibration worse than VADER on any domain's r or
-    // F1 (by more than TOLERANCE) is not eligible.
-    let objective = |c: &Calibration| -> (f64, f64, f64) {
+    // (smallest margin over VADER, mean r, mean F1) and each domain's margins.
+    let objective = |c: &Calibration| -> ((f64, f64, f64), Vec<(f64, f64)>) {
         let d = per_domain(c);
         let (r, f1) = (d.iter().map(|x| x.0).sum::<f64>() / 3.0, d.iter().map(|x| x.1).sum::<f64>() / 3.0);
-        let eligible = d.iter().zip(&floor).all(|(x, v)| x.0 >= v.0 - TOLERANCE && x.1 >= v.1 - TOLERANCE);
-        (if eligible { r + f1 } else { f64::NEG_INFINITY }, r, f1)
+        let margins: Vec<(f64, f64)> = d.iter().zip(&floor).map(|(x, v)| (x.0 - v.0, x.1 - v.1)).collect();
+        let worst = margins.iter().map(|m| m.0.min(m.1)).fold(f64::INFINITY, f64::min);
+        ((worst, r, f1), margins)
+    };
+    let better = |a: (f64, f64, f64), b: (f64, f64, f64)| {
+        a.0 > b.0 + 1e-12 || (a.0 >= b.0 - 1e-12 && a.1 + a.2 > b.1 + b.2 + 1e-12)
     };
     let combination = objective(&Calibration::VADER);
-    let mut best = (Calibration::VADER, combination);
-    for pw in [0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1, 1.2] {
-        for alpha in [5.0, 7.5, 10.0, 12.5, 15.0, 20.0, 30.0] {
-            for se in [0.0, 0.25, 0.5, 0.75, 1.0] {
-                let c = Calibration { positive_weight: pw, alpha, sentence_exponent: se };
-                let o = objective(&c);
-                if o.0 > best.1.0 + 1e-9 {
-                    best = (c, o);
-                }
+    let mut best = (Calibration::VADER, combination.clone());
+    // Positive weight 0.8..1.1 by 0.0125, alpha 9..20 by 0.5; the sentence exponent stays 0
+    // (see SENTENCE_EXPONENT).
+    for pw in (64..=88).map(|i| f64::from(i) / 80.0) {
+        for alpha in (0..=22).map(|i| 9.0 + 0.5 * f64::from(i)) {
+            let c = Calibration { positive_weight: pw, alpha, sentence_exponent: SENTENCE_EXPONENT };
+            let o = objective(&c);
+            if better(o.0, best.1.0) {
+                best = (c, o);
             }
         }
     }
     let json = serde_json::to_string_pretty(&best.0).expect("json") + "\n";
     std::fs::write(out, json).unwrap_or_else(|e| panic!("{out}: {e}"));
     let mean = |f: &dyn Fn(&(f64, f64)) -> f64| floor.iter().map(f).sum::<f64>() / 3.0;
-    if best.1.0 == f64::NEG_INFINITY {
-        eprintln!(
-            "no calibration is within {TOLERANCE} of VADER on every domain: writing VADER's combination"
-        );
-    }
+    let ((worst, r, f1), margins) = &best.1;
     eprintln!(
-        "train halves: VADER r={:.4} F1={:.4}; VADER's combination of the sentences r={:.4} F1={:.4}; best {:?} r={:.4} F1={:.4} -> {out}",
+        "train halves: VADER r={:.4} F1={:.4}; VADER's combination of the sentences r={:.4} F1={:.4} (worst margin {:+.6}); best {:?} r={:.4} F1={:.4}, worst margin over VADER {worst:+.6} -> {out}",
         mean(&|x| x.0),
         mean(&|x| x.1),
-        combination.1,
-        combination.2,
+        combination.0.1,
+        combination.0.2,
+        combination.0.0,
         best.0,
-        best.1.1,
-        best.1.2
+        r,
+        f1,
     );
+    for (domain, (dr, df)) in DOMAINS.iter().zip(margins) {
+        eprintln!("  {domain}: r {dr:+.6} F1 {df:+.6} against VADER");
+    }
 }

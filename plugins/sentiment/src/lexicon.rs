@@ -39,6 +39,10 @@ pub struct Entry {
     /// The word's [`rules::tag`] when a rule compares it by spelling ("but", "no", idiom
     /// words); 0 otherwise.
     pub tag: u8,
+    /// A *figure word* ([`Lexicon::with_figure_overrides`]): `valence` holds only in a
+    /// sentence that reports a figure (has a digit); elsewhere the word has this valence
+    /// (`Some(None)`: none). `None` for every other word.
+    pub plain: Option<Option<f64>>,
 }
 
 impl Entry {
@@ -62,6 +66,9 @@ pub(crate) struct Facts {
     pub negation: bool,
     /// [`Entry::tag`].
     pub tag: u8,
+    /// For a figure word ([`Entry::plain`]), 1 + its index in [`Lexicon::plain_valence`];
+    /// 0 for every other word.
+    pub figure: u8,
 }
 
 impl Facts {
@@ -81,6 +88,7 @@ impl Facts {
             booster,
             negation: e.negation,
             tag: e.tag,
+            figure: 0,
         }
     }
 }
@@ -119,9 +127,43 @@ impl Lexicon {
         for (word, valence) in overrides {
             let entry = self.entries.entry(word);
             entry.valence = if valence.is_nan() { None } else { Some(valence) };
+            entry.plain = None;
         }
         self.entries.seal();
         self
+    }
+
+    /// [`Lexicon::with_overrides`] for *figure words*: each override holds only in a
+    /// sentence that reports a figure (one with an ASCII digit, as "shares fell 3%" or
+    /// "sales rose to EUR 5 million"); elsewhere the word keeps the valence it had (or
+    /// none), so "fell asleep" and "dropped the ball" read as before ([`Lexicon::word`] and
+    /// [`Lexicon::valence`] give the override). At most 255 words of at most 15 bytes.
+    #[must_use]
+    pub fn with_figure_overrides<'a>(mut self, overrides: impl IntoIterator<Item = (&'a str, f64)>) -> Self {
+        for (word, valence) in overrides {
+            // The scorer finds a word's figure number in the table, which holds words of up
+            // to `Key::MAX` bytes.
+            assert!(word.len() <= Key::MAX, "figure word {word:?} longer than {} bytes", Key::MAX);
+            let entry = self.entries.entry(word);
+            let plain = entry.plain.unwrap_or(entry.valence);
+            entry.valence = if valence.is_nan() { None } else { Some(valence) };
+            entry.plain = Some(plain);
+        }
+        self.entries.seal();
+        self
+    }
+
+    /// True when some word is a figure word ([`Lexicon::with_figure_overrides`]).
+    #[inline]
+    pub(crate) fn has_figure_words(&self) -> bool {
+        !self.entries.plain.is_empty()
+    }
+
+    /// The valence of the figure word numbered `figure` ([`Facts::figure`], from 1) in a
+    /// sentence without a figure.
+    #[inline]
+    pub(crate) fn plain_valence(&self, figure: u8) -> Option<f64> {
+        self.entries.plain[usize::from(figure) - 1]
     }
 
     fn build(valences: Vec<(String, f64)>, emoji: FastMap<char, Box<str>>) -> Self {
@@ -283,6 +325,8 @@ fn parse_emoji(table: &str) -> FastMap<char, Box<str>> {
 struct Index {
     words: FastMap<Box<str>, Entry>,
     table: Table,
+    /// [`Entry::plain`] of the figure words, in [`Facts::figure`] order.
+    plain: Vec<Option<f64>>,
     /// The length in bytes of the longest word (those longer than [`Key::MAX`] are only
     /// in `words`).
     longest: usize,
@@ -302,8 +346,17 @@ impl Index {
     /// Rebuilds the scorer's table from `words`.
     fn seal(&mut self) {
         self.longest = self.words.keys().map(|w| w.len()).max().unwrap_or(0);
-        let items: Vec<(Key, Facts)> =
-            self.words.iter().filter_map(|(w, e)| Some((Key::new(w.as_bytes())?, Facts::of(e)))).collect();
+        self.plain.clear();
+        let mut items: Vec<(Key, Facts)> = Vec::with_capacity(self.words.len());
+        for (w, e) in &self.words {
+            let Some(key) = Key::new(w.as_bytes()) else { continue };
+            let mut facts = Facts::of(e);
+            if let Some(plain) = e.plain {
+                self.plain.push(plain);
+                facts.figure = u8::try_from(self.plain.len()).expect("at most 255 figure words");
+            }
+            items.push((key, facts));
+        }
         self.table = Table::new(items);
     }
 }
@@ -434,7 +487,7 @@ impl Table {
     #[inline(always)]
     fn at(&self, slot: usize, key: &Key) -> &Facts {
         const ABSENT: &Facts =
-            &Facts { valence: 0.0, has_valence: false, booster: 0, negation: false, tag: 0 };
+            &Facts { valence: 0.0, has_valence: false, booster: 0, negation: false, tag: 0, figure: 0 };
         let Some((k, facts)) = self.items.get(slot) else { return ABSENT };
         // Whether a word is in the table is unpredictable: a select, not a branch.
         select_unpredictable(k == key, facts, ABSENT)

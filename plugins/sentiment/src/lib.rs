@@ -19,12 +19,13 @@
 //! - [`rules`] holds VADER's fixed tables and constants;
 //! - [`words`] prepares a sentence the way VADER does (its tokenization is part of the
 //!   algorithm, so it is not `ingest_text::tokens`); [`scan`] finds the same tokens with
-//!   bit masks, for speed;
+//!   bit masks, for speed, and `split` the host's sentences from the same masks;
 //! - [`score`] scores one sentence: [`score::Options::VADER`] is vaderSentiment 3.3.2
 //!   exactly (all 18,513 development texts within 0.001), [`score::Options::NEWS`] fixes its
 //!   accidents;
-//! - [`news`] is the news mode (`mode = "news"`, the default): news-register words and a
-//!   calibrated document combination fitted by `examples/sentiment_fit.rs`;
+//! - [`news`] is the news mode (`mode = "news"`, the default): news-register words (in
+//!   sentences that report a figure) and a calibrated document combination fitted by
+//!   `examples/sentiment_fit.rs`;
 //! - [`eval`] reads ground-truth files and computes Pearson r and macro-F1 for the
 //!   evaluation commands (`examples/`; figures in `docs/BENCHMARKS.md`);
 //! - [`entities`] reads `document.plugins["entities"]` (the host runs entities first);
@@ -51,6 +52,7 @@ pub mod result;
 pub mod rules;
 pub mod scan;
 pub mod score;
+mod split;
 pub mod words;
 
 use ingest_abi::{Call, Document, Host, Level, Plugin, PluginError};

@@ -27,6 +27,10 @@ struct Block {
     punct: u64,
     apostrophe: u64,
     non_ascii: u64,
+    /// ASCII line breaks: `\n`, VT, FF, `\r` (the host's paragraph ends).
+    line: u64,
+    /// `.`, `!` and `?` (where the host's sentences may end).
+    terminator: u64,
 }
 
 /// One token of the text.
@@ -56,7 +60,10 @@ const APOSTROPHE: usize = 4;
 const NON_ASCII: usize = 5;
 const EXCLAMATION: usize = 6;
 const QUESTION: usize = 7;
-const FIELDS: usize = 8;
+/// The host split's masks ([`Scanner::next_in`]): line breaks and terminators.
+pub(crate) const LINE: usize = 8;
+pub(crate) const TERMINATOR: usize = 9;
+const FIELDS: usize = 10;
 
 /// The classified text, reusable from text to text.
 #[derive(Debug, Default)]
@@ -109,6 +116,20 @@ impl Scanner {
     /// Classifies `text`; afterwards [`Scanner::tokens`] walks its tokens.
     #[inline(always)]
     pub fn scan(&mut self, text: &str) {
+        self.scan_masks::<false>(text);
+    }
+
+    /// [`Scanner::scan`], with the masks of line breaks and terminators too, for
+    /// [`Scanner::next_in`] (the sentence split).
+    #[inline(always)]
+    pub(crate) fn scan_for_split(&mut self, text: &str) {
+        self.scan_masks::<true>(text);
+    }
+
+    /// [`Scanner::scan`]; with `SPLIT`, the split's masks too (else they are left as they
+    /// were: not meaningful).
+    #[inline(always)]
+    fn scan_masks<const SPLIT: bool>(&mut self, text: &str) {
         let bytes = text.as_bytes();
         self.len = bytes.len();
         let blocks = bytes.len().div_ceil(64);
@@ -132,7 +153,7 @@ impl Scanner {
             self.bits.resize(FIELDS * self.stride, 0);
         }
         let (exclamations, questions, any_non_ascii) =
-            classify_all(&self.text[..blocks * 64], &mut self.bits, self.stride);
+            classify_all::<SPLIT>(&self.text[..blocks * 64], bytes.len(), &mut self.bits, self.stride);
         // Past the text: white space (the padding block and the eight bytes after it).
         let pad = SPACE * self.stride + 8 * blocks;
         self.bits[pad..pad + 16].copy_from_slice(&[0xff; 16]);
@@ -172,6 +193,36 @@ impl Scanner {
             at += n;
         }
         (exclamations, questions)
+    }
+
+    /// True when some byte of the text is not ASCII.
+    pub fn non_ascii(&self) -> bool {
+        self.non_ascii
+    }
+
+    /// The first byte in `from..end` whose bit is set in mask `field` ([`LINE`] or
+    /// [`TERMINATOR`]), or `end` (`end` at most the text's length), once the text was
+    /// classified by [`Scanner::scan_for_split`]: 56 or more bytes per read, so a text's
+    /// line breaks and terminators are found without reading its bytes again.
+    #[inline(always)]
+    pub(crate) fn next_in(&self, field: usize, from: usize, end: usize) -> usize {
+        debug_assert!(end <= self.len && (field == LINE || field == TERMINATOR));
+        let mut at = from;
+        while at < end {
+            // Bits past the text may be left over from a longer text: only a bit below
+            // `end` counts, and the lowest one is the answer.
+            let m = self.bits(field, at);
+            if m != 0 {
+                return (at + m.trailing_zeros() as usize).min(end);
+            }
+            at += 64 - at % 8;
+        }
+        end
+    }
+
+    /// True when `start..end` of the text has an ASCII digit.
+    pub(crate) fn has_digit(&self, start: usize, end: usize) -> bool {
+        self.text[start..end.min(self.len)].iter().any(u8::is_ascii_digit)
     }
 
     /// True when byte `at` of the text is white space, or `at` is past the text.
@@ -308,12 +359,18 @@ impl Scanner {
 /// Classifies whole 64-byte blocks into `bits` (fields `stride` bytes apart); returns the
 /// counts of "!" and "?" and whether some byte is not ASCII. With AVX2 when the processor
 /// has it (32 bytes at a time), else [`classify64`].
-fn classify_all(blocks: &[u8], bits: &mut [u8], stride: usize) -> (u32, u32, bool) {
+fn classify_all<const SPLIT: bool>(
+    blocks: &[u8],
+    len: usize,
+    bits: &mut [u8],
+    stride: usize,
+) -> (u32, u32, bool) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt") {
         // SAFETY: the processor has AVX2 and POPCNT (just checked).
-        return unsafe { classify_all_avx2(blocks, bits, stride) };
+        return unsafe { classify_all_avx2::<SPLIT>(blocks, len, bits, stride) };
     }
+    let _ = len;
     classify_all_with!(classify64, blocks, bits, stride)
 }
 
@@ -326,8 +383,18 @@ macro_rules! classify_all_with {
             exclamations += e.count_ones();
             questions += q.count_ones();
             any_non_ascii |= block.non_ascii;
-            let fields =
-                [block.space, block.upper, block.lower, block.punct, block.apostrophe, block.non_ascii, e, q];
+            let fields = [
+                block.space,
+                block.upper,
+                block.lower,
+                block.punct,
+                block.apostrophe,
+                block.non_ascii,
+                e,
+                q,
+                block.line,
+                block.terminator,
+            ];
             for (f, mask) in fields.into_iter().enumerate() {
                 let at = f * $stride + 8 * b;
                 $bits[at..at + 8].copy_from_slice(&mask.to_le_bytes());
@@ -343,7 +410,12 @@ use classify_all_with;
 /// the compiler take the vectors apart byte by byte).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,popcnt")]
-fn classify_all_avx2(blocks: &[u8], bits: &mut [u8], stride: usize) -> (u32, u32, bool) {
+fn classify_all_avx2<const SPLIT: bool>(
+    blocks: &[u8],
+    len: usize,
+    bits: &mut [u8],
+    stride: usize,
+) -> (u32, u32, bool) {
     use std::arch::x86_64::{
         __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_loadu_si256,
         _mm256_movemask_epi8, _mm256_set1_epi8,
@@ -365,8 +437,22 @@ fn classify_all_avx2(blocks: &[u8], bits: &mut [u8], stride: usize) -> (u32, u32
         mask(_mm256_cmpeq_epi8(x, _mm256_set1_epi8(b as i8)))
     }
     assert!(blocks.len() / 8 <= stride && FIELDS * stride <= bits.len(), "mask buffer too small");
+    assert!(len <= blocks.len() && blocks.len().is_multiple_of(64), "blocks do not hold the text");
     let (mut exclamations, mut questions, mut any_non_ascii) = (0, 0, 0);
-    for (h, half) in blocks.chunks_exact(32).enumerate() {
+    // Only the halves with text are read; the white space after them (a block's second
+    // half, when the text ends in its first) is written as constants.
+    let halves = len.div_ceil(32);
+    if halves % 2 == 1 {
+        let written = if SPLIT { FIELDS } else { LINE };
+        for f in 0..written {
+            let at = f * stride + 4 * halves;
+            let m: u32 = if f == SPACE { u32::MAX } else { 0 };
+            // SAFETY: as the writes below: `4 * halves + 4 <= blocks.len() / 8 <= stride`
+            // (the text's blocks hold `halves + 1` halves) and `f < FIELDS`.
+            unsafe { bits.as_mut_ptr().add(at).cast::<u32>().write_unaligned(m.to_le()) };
+        }
+    }
+    for (h, half) in blocks.chunks_exact(32).take(halves).enumerate() {
         // SAFETY: `half` is 32 readable bytes; the load has no alignment requirement.
         let x = unsafe { _mm256_loadu_si256(half.as_ptr().cast()) };
         let (upper, lower, digit) = (range(x, 0x41, 0x5a), range(x, 0x61, 0x7a), range(x, 0x30, 0x39));
@@ -380,8 +466,12 @@ fn classify_all_avx2(blocks: &[u8], bits: &mut [u8], stride: usize) -> (u32, u32
             non_ascii,
             exclamation,
             question,
+            if SPLIT { range(x, 0x0a, 0x0d) } else { 0 },
+            if SPLIT { eq(x, b'.') | exclamation | question } else { 0 },
         ];
-        for (f, m) in fields.into_iter().enumerate() {
+        // Without `SPLIT`, the split's fields are not written.
+        let written = if SPLIT { FIELDS } else { LINE };
+        for (f, m) in fields.into_iter().enumerate().take(written) {
             let at = f * stride + 4 * h;
             // SAFETY: in bounds: `4 * h + 4 <= blocks.len() / 8 <= stride` and `f < FIELDS`,
             // so `at + 4 <= FIELDS * stride <= bits.len()` (both asserted above); an
@@ -471,8 +561,13 @@ fn classify64_sse2(chunk: &[u8]) -> (Block, u64, u64) {
         block.punct |= mask(punct) << shift;
         block.apostrophe |= mask(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x27))) << shift;
         block.non_ascii |= mask(x) << shift;
-        exclamations |= mask(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x21))) << shift;
-        questions |= mask(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x3f))) << shift;
+        let exclamation = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x21));
+        let question = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x3f));
+        exclamations |= mask(exclamation) << shift;
+        questions |= mask(question) << shift;
+        block.line |= mask(range(x, 0x0a, 0x0d)) << shift;
+        let dot = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x2e));
+        block.terminator |= mask(_mm_or_si128(dot, _mm_or_si128(exclamation, question))) << shift;
     }
     (block, exclamations, questions)
 }
@@ -512,6 +607,8 @@ fn classify(x: u64, shift: u32) -> (Block, u64, u64) {
     let apostrophe = in_range(a, b'\'', b'\'') & ascii;
     let exclamation = in_range(a, b'!', b'!') & ascii;
     let question = in_range(a, b'?', b'?') & ascii;
+    let line = in_range(a, 0x0a, 0x0d) & ascii;
+    let terminator = (in_range(a, b'.', b'.') & ascii) | exclamation | question;
     let block = Block {
         space: gather(space) << shift,
         upper: gather(upper) << shift,
@@ -519,6 +616,8 @@ fn classify(x: u64, shift: u32) -> (Block, u64, u64) {
         punct: gather(punct) << shift,
         apostrophe: gather(apostrophe) << shift,
         non_ascii: gather(non_ascii) << shift,
+        line: gather(line) << shift,
+        terminator: gather(terminator) << shift,
     };
     (block, gather(exclamation) << shift, gather(question) << shift)
 }
@@ -532,6 +631,8 @@ fn merge(a: Block, b: Block) -> Block {
         punct: a.punct | b.punct,
         apostrophe: a.apostrophe | b.apostrophe,
         non_ascii: a.non_ascii | b.non_ascii,
+        line: a.line | b.line,
+        terminator: a.terminator | b.terminator,
     }
 }
 
@@ -591,6 +692,8 @@ mod tests {
             assert_eq!(bit(block.apostrophe), b == b'\'', "{b:#x}");
             assert_eq!(bit(block.non_ascii), !ascii, "{b:#x}");
             assert_eq!((e & 1, q & 1), (u64::from(b == b'!'), u64::from(b == b'?')));
+            assert_eq!(bit(block.line), matches!(b, b'\n' | b'\r' | 0x0b | 0x0c), "{b:#x}");
+            assert_eq!(bit(block.terminator), matches!(b, b'.' | b'!' | b'?'), "{b:#x}");
         }
     }
 
@@ -599,7 +702,7 @@ mod tests {
         let bytes: Vec<u8> =
             (0..=255u8).chain((0..=255u8).rev()).chain(0..=255u8).chain((0..=255).rev()).collect();
         let fields = |(b, e, q): (Block, u64, u64)| {
-            (b.space, b.upper, b.lower, b.punct, b.apostrophe, b.non_ascii, e, q)
+            (b.space, b.upper, b.lower, b.punct, b.apostrophe, b.non_ascii, e, q, b.line, b.terminator)
         };
         for chunk in bytes.chunks_exact(64) {
             assert_eq!(fields(classify64(chunk)), fields(classify64_swar(chunk)));
@@ -607,10 +710,21 @@ mod tests {
         // The whole-text classifier (AVX2 where the processor has it) against SWAR.
         let stride = bytes.len() / 8 + 8;
         let (mut fast, mut swar) = (vec![0u8; FIELDS * stride], vec![0u8; FIELDS * stride]);
-        let counts = classify_all(&bytes, &mut fast, stride);
+        let counts = classify_all::<true>(&bytes, bytes.len(), &mut fast, stride);
         assert_eq!(counts, classify_all_with!(classify64_swar, bytes, swar, stride));
         assert_eq!(counts, (4, 4, true));
         assert_eq!(fast, swar);
+        // Texts that end inside a block, padded with white space as `scan` pads them: the
+        // halves after the text are written as constants, the same masks.
+        for len in [1, 31, 32, 33, 63, 64, 65, 95, 96, 97, 127] {
+            let mut padded = bytes[..len].to_vec();
+            padded.resize(len.div_ceil(64) * 64, b' ');
+            let stride = padded.len() / 8 + 8;
+            let (mut fast, mut swar) = (vec![0x5a; FIELDS * stride], vec![0x5a; FIELDS * stride]);
+            let counts = classify_all::<true>(&padded, len, &mut fast, stride);
+            assert_eq!(counts, classify_all_with!(classify64_swar, padded, swar, stride), "{len}");
+            assert_eq!(fast, swar, "{len}");
+        }
     }
 
     #[test]

@@ -36,7 +36,10 @@
 //! by spelling and reuses per-thread buffers, so a warm scorer allocates nothing. The hot
 //! path is compiled twice, for any x86-64 and for x86-64-v3, and picked at run time (same
 //! results bit for bit). [`sentence_polarities`] scores all sentences of a text from one
-//! pass over it. Figures in `docs/BENCHMARKS.md`.
+//! pass over it, and [`host_sentence_polarities`] also finds them (the host's split) from
+//! the same classification of the text. Figure words
+//! ([`Lexicon::with_figure_overrides`]) take their plain valence in a sentence without a
+//! digit. Figures in `docs/BENCHMARKS.md`.
 //!
 //! [`C_INCR`]: crate::rules::C_INCR
 //! [`N_SCALAR`]: crate::rules::N_SCALAR
@@ -50,6 +53,7 @@ use crate::rules::{
     ALPHA, B_INCR, BOOSTER_TAGS, C_INCR, N_SCALAR, PHRASE_STARTS, SPECIAL_TAGS, TagPhrase, tag,
 };
 use crate::scan::{Scanner, Token, contains_nt};
+use crate::split::MaskSentences;
 use crate::words::{is_upper, prepare};
 
 /// Which of VADER's behaviours to keep.
@@ -159,6 +163,27 @@ pub(crate) fn ascii_sentence_polarities(
     }
 }
 
+/// Scores the sentences of `text` as the host splits it ([`ingest_text::Sentences::of`]),
+/// each as [`polarity_with`] scores it alone, calling `f` with each score in order, when
+/// `text` is ASCII and the lexicon maps no ASCII character to an emoji description; else
+/// returns false without calling `f`.
+///
+/// One pass: the scanner's classification of the text gives its line breaks and
+/// terminators too (`split.rs`), and its tokens give every sentence's words (a host
+/// sentence is trimmed, so white space or the text's ends surround it and no token
+/// crosses its edges; see [`sentence_polarities`]).
+pub fn host_sentence_polarities(
+    text: &str,
+    lexicon: &Lexicon,
+    options: Options,
+    mut f: impl FnMut(Polarity),
+) -> bool {
+    if lexicon.has_ascii_emoji() {
+        return false;
+    }
+    with_scratch(|scratch| scratch.host_sentences(text, lexicon, options, &mut f))
+}
+
 /// True when the processor runs the x86-64-v3 builds of the scorer (checked once): AVX2,
 /// BMI1/2, LZCNT and POPCNT, which every x86-64 server and desktop processor of the last
 /// decade has.
@@ -188,6 +213,7 @@ pub fn valences(prepared: &str, lexicon: &Lexicon, options: Options) -> Vec<f64>
     with_scratch(|scratch| {
         scratch.tokenize(prepared, lexicon);
         let n = scratch.words.len();
+        scratch.plain_figures(0..n, 0..prepared.len(), lexicon);
         if !scratch.valences(0..n, options) {
             scratch.spread(n);
         }
@@ -228,6 +254,8 @@ struct Scratch {
     scored_len: usize,
     /// The lowercase form of the current non-ASCII word.
     lower: String,
+    /// Some word of the text is a figure word ([`Scratch::plain_figures`]).
+    any_figure: bool,
     /// The text's tokens.
     scanner: Scanner,
 }
@@ -252,6 +280,8 @@ struct Word {
     tag: u8,
     /// ALL CAPS (Python's `isupper`).
     upper: bool,
+    /// [`Facts::figure`]: 0, or which figure word this is.
+    figure: u8,
     /// A negation: a negation word or one containing "n't".
     negated: bool,
 }
@@ -269,6 +299,7 @@ impl Word {
             tag: facts.tag,
             upper,
             negated: facts.negation || nt,
+            figure: facts.figure,
         }
     }
 
@@ -308,7 +339,7 @@ impl Scratch {
     fn polarity_any(&mut self, text: &str, lexicon: &Lexicon, options: Options) -> Polarity {
         self.tokenize(text, lexicon);
         let (exclamations, questions) = self.scanner.punctuation();
-        self.score(0..self.words.len(), exclamations, questions, options)
+        self.score(0..self.words.len(), 0..text.len(), exclamations, questions, options, lexicon)
     }
 
     /// [`sentence_polarities`] of an ASCII text.
@@ -371,8 +402,71 @@ impl Scratch {
                 word += 1;
             }
             let (exclamations, questions) = self.scanner.punctuation_in(start, end);
-            f(self.score(first..word, exclamations, questions, options));
+            f(self.score(first..word, start..end, exclamations, questions, options, lexicon));
         }
+    }
+
+    /// [`host_sentence_polarities`] on the thread's buffers.
+    fn host_sentences(
+        &mut self,
+        text: &str,
+        lexicon: &Lexicon,
+        options: Options,
+        f: &mut impl FnMut(Polarity),
+    ) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        if has_v3() {
+            // SAFETY: the processor has every feature `host_sentences_v3` enables (just checked).
+            return unsafe { self.host_sentences_v3(text, lexicon, options, f) };
+        }
+        self.host_sentences_any(text, lexicon, options, f)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
+    fn host_sentences_v3(
+        &mut self,
+        text: &str,
+        lexicon: &Lexicon,
+        options: Options,
+        f: &mut impl FnMut(Polarity),
+    ) -> bool {
+        self.host_sentences_any(text, lexicon, options, f)
+    }
+
+    #[inline(always)]
+    fn host_sentences_any(
+        &mut self,
+        text: &str,
+        lexicon: &Lexicon,
+        options: Options,
+        f: &mut impl FnMut(Polarity),
+    ) -> bool {
+        self.scanner.scan_for_split(text);
+        if self.scanner.non_ascii() {
+            return false;
+        }
+        self.tokenize_scanned(text, lexicon);
+        let mut split = MaskSentences::default();
+        let mut word = 0;
+        let last_start = self.words.last().map_or(0, |w| w.start as usize);
+        while let Some((start, end)) = split.next(&self.scanner, text.as_bytes()) {
+            // The words that start in the sentence. Every token starts in one of the
+            // sentences (only white space lies between them), so they follow the previous
+            // sentence's; the last sentence (most texts have one) takes all that are left
+            // without a walk over them.
+            let first = word;
+            if last_start < end {
+                word = self.words.len();
+            } else {
+                while (self.words[word].start as usize) < end {
+                    word += 1;
+                }
+            }
+            let (exclamations, questions) = self.scanner.punctuation_in(start, end);
+            f(self.score(first..word, start..end, exclamations, questions, options, lexicon));
+        }
+        true
     }
 
     fn shrink(&mut self) {
@@ -422,28 +516,49 @@ impl Scratch {
                 words.push(Word { start, ..slow_word(text, t, lexicon, lower) });
             },
         );
-        for word in words.iter_mut() {
-            if word.key != RESOLVED {
-                *word = Word::new(
-                    lexicon.facts_in_slot(word.slot, word.key),
-                    word.start,
-                    word.upper,
-                    word.negated,
-                );
+        // Whether a figure word is among them is only asked of a lexicon that has some.
+        self.any_figure = if lexicon.has_figure_words() {
+            resolve::<true>(words, lexicon)
+        } else {
+            resolve::<false>(words, lexicon)
+        };
+    }
+
+    /// Gives the figure words among `range` of the words ([`Lexicon::with_figure_overrides`])
+    /// their plain valence when the sentence's text, `span` of the scanned text, has no
+    /// digit (each word belongs to one sentence, so this changes no other sentence).
+    #[inline]
+    fn plain_figures(&mut self, range: Range<usize>, span: Range<usize>, lexicon: &Lexicon) {
+        if !self.any_figure || self.words[range.clone()].iter().all(|w| w.figure == 0) {
+            return;
+        }
+        if self.scanner.has_digit(span.start, span.end) {
+            return;
+        }
+        for w in &mut self.words[range] {
+            if w.figure != 0 {
+                let plain = lexicon.plain_valence(w.figure);
+                w.valence = plain.unwrap_or(0.0);
+                w.in_lexicon = plain.is_some();
             }
         }
     }
 
-    /// VADER's scores of the sentence made of `range` of the words, with the counts of "!"
-    /// and "?" in its text.
+    /// VADER's scores of the sentence made of `range` of the words, `span` of the scanned
+    /// text, with the counts of "!" and "?" in it.
     #[inline(always)]
     fn score(
         &mut self,
         range: Range<usize>,
+        span: Range<usize>,
         exclamations: usize,
         questions: usize,
         options: Options,
+        lexicon: &Lexicon,
     ) -> Polarity {
+        if self.any_figure {
+            self.plain_figures(range.clone(), span, lexicon);
+        }
         let opens_with_but =
             self.words.get(range.start).is_some_and(|w| range.start < range.end && w.tag == BUT);
         let len = range.len();
@@ -514,6 +629,23 @@ impl Scratch {
             self.sentiments[i as usize] = v;
         }
     }
+}
+
+/// Looks up the words still pending (the lookups overlap: no one waits for another);
+/// with `FIGURES`, returns whether a figure word is among all the words.
+#[inline(always)]
+fn resolve<const FIGURES: bool>(words: &mut [Word], lexicon: &Lexicon) -> bool {
+    let mut figures = 0;
+    for word in words.iter_mut() {
+        if word.key != RESOLVED {
+            *word =
+                Word::new(lexicon.facts_in_slot(word.slot, word.key), word.start, word.upper, word.negated);
+        }
+        if FIGURES {
+            figures |= word.figure;
+        }
+    }
+    figures != 0
 }
 
 /// The [`Word`] of a token longer than a lexicon key or not ASCII, looked up at once.
@@ -609,6 +741,13 @@ impl Sentence<'_> {
             // As in VADER, a zero valence here is pushed negative.
             valence += if valence > 0.0 { C_INCR } else { -C_INCR };
         }
+        // Most lexicon words follow plain words: then no rule below changes the valence
+        // (each one looks for a booster, a negation or a rule word among the three words
+        // before, or an idiom starting at one of them or at this word), and the loop's
+        // unpredictable branches are skipped.
+        if self.plain_before(i) && !self.starts_phrase(&self.words[i]) {
+            return valence;
+        }
         for distance in 0..3 {
             if i > distance && !self.in_lexicon(i - distance - 1) {
                 let mut s = self.scalar(i - distance - 1, valence);
@@ -627,6 +766,22 @@ impl Sentence<'_> {
             }
         }
         self.least(valence, i)
+    }
+
+    /// True when none of the (up to) three words before `i` is a booster or dampener, a
+    /// negation, or a rule word (one with a [`crate::rules::tag`]).
+    #[inline]
+    fn plain_before(&self, i: usize) -> bool {
+        let plain = |k: usize| {
+            let w = &self.words[k];
+            (w.booster as u8 | w.tag | u8::from(w.negated)) == 0
+        };
+        match i {
+            0 => true,
+            1 => plain(0),
+            2 => plain(0) & plain(1),
+            _ => plain(i - 1) & plain(i - 2) & plain(i - 3),
+        }
     }
 
     /// VADER's `scalar_inc_dec`: the boost or dampening word `j` applies to `valence`.
