@@ -228,11 +228,12 @@ impl NewsModel {
     /// Calls `f` with the score of each of a free text's sentences, split as the host
     /// splits documents (the host's spans count code points).
     fn each_sentence(&self, text: &str, mut f: impl FnMut(Polarity)) {
-        // An ASCII text: split and scored from one classification of it.
+        // Split and scored from one classification of the text (ASCII or not).
         if host_sentence_polarities(text, &self.lexicon, Options::NEWS, &mut f) {
             return;
         }
-        // One span at a time: no vector of paragraphs or sentences.
+        // A lexicon that describes some ASCII character as an emoji (not VADER's): one
+        // span at a time, no vector of paragraphs or sentences.
         let spans = Sentences::of(text);
         if spans.spans_are_bytes() {
             // Code points are bytes: score all sentences from one pass over the text.
@@ -341,6 +342,20 @@ mod tests {
         let m = NewsModel::new().unwrap();
         let mut texts = stress::texts(3000);
         texts.push("Shares fell 5%. Shares fell.\nProfit ROSE 12 percent!! But it dropped the ball".into());
+        // Not ASCII: split from the masks (accents away from the boundaries), left to the
+        // host's split (a capital É opens a sentence, a closing curly quote, non-ASCII white
+        // space), prepared first (typography, emoji), or several at once.
+        texts.extend(
+            [
+                "Mélanie Joly was excellent. The café is horrible!",
+                "It ended well. Élise was not happy. Très bien.",
+                "He called it \u{201c}excellent.\u{201d} But it couldn\u{2019}t last \u{2013} sadly.",
+                "Great day \u{1f601}. Bad night \u{1f622}\nNext line… fine.",
+                "One good.\u{a0}Two bad.\u{2028}Three ok.",
+                "Élise \u{201c}won\u{201d}. Shares fell 3%. Great \u{1f601}!!",
+            ]
+            .map(String::from),
+        );
         for text in &texts {
             let spans = ingest_text::sentences(text, &ingest_text::paragraphs(text));
             let chars: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();

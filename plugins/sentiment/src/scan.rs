@@ -78,6 +78,9 @@ pub struct Scanner {
     len: usize,
     /// Some byte is not ASCII.
     non_ascii: bool,
+    /// Some character is non-ASCII white space (then also a line break or blank to the
+    /// host's split, which [`crate::split`] reads as ASCII only).
+    wide_space: bool,
     exclamations: usize,
     questions: usize,
 }
@@ -161,9 +164,11 @@ impl Scanner {
         self.exclamations = exclamations as usize;
         self.questions = questions as usize;
         self.non_ascii = any_non_ascii;
+        self.wide_space = false;
         if any_non_ascii {
             // Non-ASCII white space (U+00A0, U+2003, U+3000, ...).
             for (i, c) in text.char_indices().filter(|(_, c)| !c.is_ascii() && is_py_space(*c)) {
+                self.wide_space = true;
                 for b in i..i + c.len_utf8() {
                     self.bits[SPACE * self.stride + b / 8] |= 1 << (b % 8);
                 }
@@ -198,6 +203,29 @@ impl Scanner {
     /// True when some byte of the text is not ASCII.
     pub fn non_ascii(&self) -> bool {
         self.non_ascii
+    }
+
+    /// True when some character of the text is non-ASCII white space (Python's, which is
+    /// `char::is_whitespace` outside ASCII: U+0085, U+00A0, U+2028, U+3000, ...).
+    pub(crate) fn wide_space(&self) -> bool {
+        self.wide_space
+    }
+
+    /// True when some byte of `start..end` of the text is not ASCII.
+    pub(crate) fn any_non_ascii(&self, start: usize, end: usize) -> bool {
+        if !self.non_ascii {
+            return false;
+        }
+        let mut at = start;
+        while at < end {
+            // 56 bits are valid from any byte.
+            let n = (end - at).min(56);
+            if self.bits(NON_ASCII, at) & (u64::MAX >> (64 - n)) != 0 {
+                return true;
+            }
+            at += n;
+        }
+        false
     }
 
     /// The first byte in `from..end` whose bit is set in mask `field` ([`LINE`] or
@@ -255,7 +283,18 @@ impl Scanner {
     /// that does not is where the next window starts (and a token as long as a window is
     /// read byte by byte).
     #[inline(always)]
-    pub fn tokens(&self, text: &str, mut f: impl FnMut(Token)) {
+    pub fn tokens(&self, text: &str, f: impl FnMut(Token)) {
+        // Two copies of the loop: an ASCII text's (most texts) has no non-ASCII check per token.
+        if self.non_ascii {
+            self.tokens_with::<true>(text, f);
+        } else {
+            self.tokens_with::<false>(text, f);
+        }
+    }
+
+    /// [`Scanner::tokens`]; `NON_ASCII_TEXT` is whether the text has a non-ASCII byte.
+    #[inline(always)]
+    fn tokens_with<const NON_ASCII_TEXT: bool>(&self, text: &str, mut f: impl FnMut(Token)) {
         let mut p = 0;
         while p < self.len {
             // Bits at or past `valid` are not this window's: count them as white space.
@@ -272,7 +311,7 @@ impl Scanner {
             let punct = self.bits(PUNCT, p);
             let (upper, lower) = (self.bits(UPPER, p), self.bits(LOWER, p));
             let apostrophe = self.bits(APOSTROPHE, p);
-            let non_ascii = if self.non_ascii { self.bits(NON_ASCII, p) } else { 0 };
+            let non_ascii = if NON_ASCII_TEXT { self.bits(NON_ASCII, p) } else { 0 };
             let mut next = p + valid;
             while starts != 0 {
                 // A token that reaches bit 63 has no end bit (it would be bit 64): `ends` is
@@ -284,14 +323,14 @@ impl Scanner {
                 let keep = u64::MAX >> (64 - len);
                 let token = if e >= valid {
                     // The token may go on past the window: the next window starts with it,
-                    // unless it already does (then it is long).
+                    // unless it already does (then it is long, and the window's last).
                     if s > 0 {
                         next = p + s;
-                        break;
+                    } else {
+                        next = self.token_end(p + valid);
+                        f(slow_token(text, p, next));
                     }
-                    let end = self.token_end(p + valid);
-                    next = end;
-                    slow_token(text, p, end)
+                    break;
                 } else if (non_ascii >> s) & keep != 0 {
                     slow_token(text, p + s, p + e)
                 } else {
@@ -315,9 +354,6 @@ impl Scanner {
                     }
                 };
                 f(token);
-                if next != p + valid {
-                    break;
-                }
             }
             p = next;
         }

@@ -54,7 +54,8 @@ use crate::rules::{
 };
 use crate::scan::{Scanner, Token, contains_nt};
 use crate::split::MaskSentences;
-use crate::words::{is_upper, prepare};
+use crate::words::{changes, is_upper, prepare};
+use ingest_text::Sentences;
 
 /// Which of VADER's behaviours to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,13 +166,15 @@ pub(crate) fn ascii_sentence_polarities(
 
 /// Scores the sentences of `text` as the host splits it ([`ingest_text::Sentences::of`]),
 /// each as [`polarity_with`] scores it alone, calling `f` with each score in order, when
-/// `text` is ASCII and the lexicon maps no ASCII character to an emoji description; else
-/// returns false without calling `f`.
+/// the lexicon maps no ASCII character to an emoji description; else returns false
+/// without calling `f`.
 ///
 /// One pass: the scanner's classification of the text gives its line breaks and
 /// terminators too (`split.rs`), and its tokens give every sentence's words (a host
 /// sentence is trimmed, so white space or the text's ends surround it and no token
-/// crosses its edges; see [`sentence_polarities`]).
+/// crosses its edges; see [`sentence_polarities`]). A text that is not ASCII is split
+/// from the masks too where the host's rule reads only ASCII characters, and tokenized
+/// once (see `Scratch::wide_sentences`).
 pub fn host_sentence_polarities(
     text: &str,
     lexicon: &Lexicon,
@@ -258,6 +261,10 @@ struct Scratch {
     any_figure: bool,
     /// The text's tokens.
     scanner: Scanner,
+    /// The sentences (byte ranges) of a text that is not ASCII.
+    ranges: Vec<(usize, usize)>,
+    /// Its sentences prepared and joined by spaces, when preparing changes them.
+    joined: String,
 }
 
 /// One word of the text, as the rules see it.
@@ -382,6 +389,21 @@ impl Scratch {
         f: &mut impl FnMut(Polarity),
     ) {
         self.tokenize(text, lexicon);
+        self.score_ranges(text, sentences, lexicon, options, f);
+    }
+
+    /// Scores the sentences `sentences` (byte ranges, in order) of `text`, which is
+    /// scanned and tokenized: each as [`polarity_with`] scores it alone, when [`prepare`]
+    /// changes nothing in `text` but the ends of a sentence (see [`sentence_polarities`]).
+    #[inline(always)]
+    fn score_ranges(
+        &mut self,
+        text: &str,
+        sentences: impl Iterator<Item = (usize, usize)>,
+        lexicon: &Lexicon,
+        options: Options,
+        f: &mut impl FnMut(Polarity),
+    ) {
         let mut word = 0;
         for (start, end) in sentences {
             let separated = start <= end
@@ -444,7 +466,8 @@ impl Scratch {
     ) -> bool {
         self.scanner.scan_for_split(text);
         if self.scanner.non_ascii() {
-            return false;
+            self.wide_sentences(text, lexicon, options, f);
+            return true;
         }
         self.tokenize_scanned(text, lexicon);
         let mut split = MaskSentences::default();
@@ -467,6 +490,64 @@ impl Scratch {
             f(self.score(first..word, start..end, exclamations, questions, options, lexicon));
         }
         true
+    }
+
+    /// [`host_sentence_polarities`] of a text that is not ASCII, scanned for the split.
+    ///
+    /// The sentences are found from the masks when the host's rule reads only ASCII
+    /// characters of the text ([`MaskSentences::next_wide`]), else by the host's own
+    /// split. When [`prepare`] changes nothing but their ends (no typographic character
+    /// or emoji), their words are the tokens of the text, as for an ASCII text; else each
+    /// sentence is prepared, the prepared sentences are joined by spaces (they are
+    /// trimmed, so no token crosses from one to the next) and that text is tokenized once.
+    #[inline(never)]
+    fn wide_sentences(
+        &mut self,
+        text: &str,
+        lexicon: &Lexicon,
+        options: Options,
+        f: &mut impl FnMut(Polarity),
+    ) {
+        let mut ranges = std::mem::take(&mut self.ranges);
+        ranges.clear();
+        let mut split = MaskSentences::default();
+        while let Some(range) = split.next_wide(&self.scanner, text.as_bytes()) {
+            ranges.push(range);
+        }
+        if split.unsure() {
+            ranges.clear();
+            // The host's spans count code points: walk the text's characters once.
+            let mut bytes = text.char_indices().map(|(b, _)| b);
+            let (mut cursor, mut last) = (0, 0); // code points consumed from `bytes`
+            let mut byte_at = |cp: usize| {
+                while cursor <= cp {
+                    last = bytes.next().unwrap_or(text.len());
+                    cursor += 1;
+                }
+                last
+            };
+            for s in Sentences::of(text) {
+                ranges.push((byte_at(s.start), byte_at(s.end)));
+            }
+        }
+        if !changes(text, lexicon, options.typography) {
+            self.tokenize_scanned(text, lexicon);
+            self.score_ranges(text, ranges.iter().copied(), lexicon, options, f);
+        } else {
+            let mut joined = std::mem::take(&mut self.joined);
+            joined.clear();
+            for range in &mut ranges {
+                let prepared = prepare(&text[range.0..range.1], lexicon, options.typography);
+                let start = joined.len();
+                joined.push_str(&prepared);
+                *range = (start, joined.len());
+                joined.push(' ');
+            }
+            self.tokenize(&joined, lexicon);
+            self.score_ranges(&joined, ranges.iter().copied(), lexicon, options, f);
+            self.joined = joined;
+        }
+        self.ranges = ranges;
     }
 
     fn shrink(&mut self) {

@@ -26,16 +26,7 @@ use crate::lexicon::Lexicon;
 #[inline]
 pub fn prepare<'a>(text: &'a str, lexicon: &Lexicon, typography: bool) -> Cow<'a, str> {
     let ascii_emoji = lexicon.has_ascii_emoji();
-    let needs_work = if is_ascii(text) {
-        ascii_emoji
-    } else {
-        // Typographic characters are not ASCII, and neither is any emoji (unless the table
-        // says otherwise): ASCII characters need no lookup.
-        text.chars().any(|c| {
-            (ascii_emoji || !c.is_ascii())
-                && ((typography && typographic(c).is_some()) || lexicon.describe_emoji(c).is_some())
-        })
-    };
+    let needs_work = if is_ascii(text) { ascii_emoji } else { changes(text, lexicon, typography) };
     if !needs_work {
         return Cow::Borrowed(trim(text));
     }
@@ -58,6 +49,19 @@ pub fn prepare<'a>(text: &'a str, lexicon: &Lexicon, typography: bool) -> Cow<'a
         }
     }
     Cow::Owned(trim(&out).to_owned())
+}
+
+/// True when [`prepare`] changes more of `text` (not ASCII) than its ends: it has a
+/// typographic character (with `typography`) or an emoji the lexicon describes.
+#[inline]
+pub(crate) fn changes(text: &str, lexicon: &Lexicon, typography: bool) -> bool {
+    let ascii_emoji = lexicon.has_ascii_emoji();
+    // Typographic characters are not ASCII, and neither is any emoji (unless the table
+    // says otherwise): ASCII characters need no lookup.
+    text.chars().any(|c| {
+        (ascii_emoji || !c.is_ascii())
+            && ((typography && typographic(c).is_some()) || lexicon.describe_emoji(c).is_some())
+    })
 }
 
 /// `str::is_ascii`, sixteen bytes at a time: the standard library's version reads a short
