@@ -71,6 +71,10 @@ extern "C" {
 
 /* Descriptor flags. */
 #define INGEST_PLUGIN_THREAD_SAFE 1u /* `process` may run on several threads at once */
+/* `process` never reads the document's `plugins` (the results of the plugins before it): the
+ * host may send `"plugins":{}` and spare it parsing them. A host that does not know the flag
+ * ignores it and sends them anyway, so the flag needs no version of its own. */
+#define INGEST_PLUGIN_NO_PRIOR_RESULTS 2u
 
 /* IngestHostApi.flags (ABI 1.1). */
 #define INGEST_HOST_CALLS_FLUSH 1u /* the host calls `flush` before it commits results */

@@ -27,6 +27,11 @@ pub const STATUS_CANCELLED: i32 = 3;
 /// `INGEST_PLUGIN_THREAD_SAFE`: `process` may run on several threads at once.
 pub const FLAG_THREAD_SAFE: u32 = 1;
 
+/// `INGEST_PLUGIN_NO_PRIOR_RESULTS`: `process` never reads [`crate::Document::plugins`], so the
+/// host may send it empty and spare the plugin parsing the earlier plugins' results. Hosts
+/// that do not know the flag ignore it (and send the results), so it needs no ABI version.
+pub const FLAG_NO_PRIOR_RESULTS: u32 = 2;
+
 /// `INGEST_HOST_CALLS_FLUSH` ([`IngestHostApi::flags`], ABI 1.1): the host calls the
 /// descriptor's `flush` before it commits results, so a plugin may defer its disk syncs there.
 pub const HOST_CALLS_FLUSH: u32 = 1;
@@ -228,5 +233,23 @@ mod tests {
         assert_eq!(std::mem::size_of::<IngestHostApi>(), 56);
         assert_eq!(HOST_API_FLAGS_END, 52);
         assert_eq!(&ABI_MAGIC.to_le_bytes(), b"INGD");
+    }
+
+    /// The flag values here are the header's `#define`s (C plugins are built from the header).
+    #[test]
+    fn flags_match_the_header() {
+        let header = include_str!("../include/ingest_plugin.h");
+        let define = |name: &str| -> u32 {
+            let line = header
+                .lines()
+                .find(|l| l.split_whitespace().nth(1) == Some(name) && l.starts_with("#define"))
+                .unwrap_or_else(|| panic!("{name} is not defined in ingest_plugin.h"));
+            let value = line.split_whitespace().nth(2).unwrap().trim_end_matches('u');
+            value.parse().unwrap_or_else(|e| panic!("{name} = {value}: {e}"))
+        };
+        assert_eq!(define("INGEST_PLUGIN_THREAD_SAFE"), FLAG_THREAD_SAFE);
+        assert_eq!(define("INGEST_PLUGIN_NO_PRIOR_RESULTS"), FLAG_NO_PRIOR_RESULTS);
+        assert_eq!(define("INGEST_HOST_CALLS_FLUSH"), HOST_CALLS_FLUSH);
+        assert_eq!(FLAG_THREAD_SAFE & FLAG_NO_PRIOR_RESULTS, 0, "descriptor flags are distinct bits");
     }
 }

@@ -14,9 +14,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::ffi::{
-    ABI_MAGIC, ABI_MAJOR, ABI_MINOR, FLAG_THREAD_SAFE, HOST_API_FLAGS_END, HOST_API_SIZE_1_0,
-    HOST_CALLS_FLUSH, IngestBuffer, IngestCall, IngestHostApi, IngestPluginDescriptor, IngestStr, LOG_DEBUG,
-    LOG_ERROR, LOG_INFO, LOG_TRACE, LOG_WARN, STATUS_CANCELLED, STATUS_ERROR, STATUS_OK, STATUS_PANIC,
+    ABI_MAGIC, ABI_MAJOR, ABI_MINOR, FLAG_NO_PRIOR_RESULTS, FLAG_THREAD_SAFE, HOST_API_FLAGS_END,
+    HOST_API_SIZE_1_0, HOST_CALLS_FLUSH, IngestBuffer, IngestCall, IngestHostApi, IngestPluginDescriptor,
+    IngestStr, LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_TRACE, LOG_WARN, STATUS_CANCELLED, STATUS_ERROR,
+    STATUS_OK, STATUS_PANIC,
 };
 use crate::types::Document;
 
@@ -149,6 +150,10 @@ pub trait Plugin: Sized + Send + Sync + 'static {
     const VERSION: &'static str;
     /// Whether `process` may run on several threads at once.
     const THREAD_SAFE: bool = true;
+    /// Whether `process` reads [`Document::plugins`] (the results of the plugins that ran
+    /// before it). `false` sets `INGEST_PLUGIN_NO_PRIOR_RESULTS`: the host then sends that map
+    /// empty, and the SDK does not parse the other plugins' results for nothing.
+    const READS_PRIOR_RESULTS: bool = true;
 
     /// The configuration table, deserialised from the JSON the host passes to `create`.
     /// Use `#[serde(deny_unknown_fields)]` so a misspelt key is an error naming it.
@@ -191,7 +196,8 @@ pub const fn descriptor<P: Plugin>() -> IngestPluginDescriptor {
         abi_major: ABI_MAJOR,
         abi_minor: ABI_MINOR,
         struct_size: std::mem::size_of::<IngestPluginDescriptor>() as u32,
-        flags: if P::THREAD_SAFE { FLAG_THREAD_SAFE } else { 0 },
+        flags: (if P::THREAD_SAFE { FLAG_THREAD_SAFE } else { 0 })
+            | (if P::READS_PRIOR_RESULTS { 0 } else { FLAG_NO_PRIOR_RESULTS }),
         name: IngestStr::from_str(P::NAME),
         version: IngestStr::from_str(P::VERSION),
         create: create::<P>,
@@ -465,6 +471,32 @@ mod tests {
         let (status, out) = instance.process(&document("count"));
         assert_eq!(status, STATUS_OK, "{out}");
         serde_json::from_str::<serde_json::Value>(&out).unwrap()["flushed"].as_u64().unwrap()
+    }
+
+    /// Declares that it never reads the earlier plugins' results, and is not thread-safe.
+    struct Blind;
+
+    impl Plugin for Blind {
+        const NAME: &'static str = "blind";
+        const VERSION: &'static str = "1";
+        const THREAD_SAFE: bool = false;
+        const READS_PRIOR_RESULTS: bool = false;
+        type Config = serde_json::Value;
+        type Output = usize;
+
+        fn create(_config: Self::Config, _host: &Host) -> Result<Self, PluginError> {
+            Ok(Self)
+        }
+
+        fn process(&self, document: &Document, _call: &Call<'_>) -> Result<usize, PluginError> {
+            Ok(document.plugins.len())
+        }
+    }
+
+    #[test]
+    fn descriptor_flags_say_what_the_plugin_declares() {
+        assert_eq!(DESCRIPTOR.flags, FLAG_THREAD_SAFE, "thread-safe, reads prior results (the defaults)");
+        assert_eq!(descriptor::<Blind>().flags, FLAG_NO_PRIOR_RESULTS);
     }
 
     #[test]

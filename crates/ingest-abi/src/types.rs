@@ -70,15 +70,16 @@ pub struct Document {
     pub plugins: IndexMap<String, serde_json::Value>,
 }
 
-/// One plugin's part of an [`ArticleResult`].
+/// One plugin's part of an [`ArticleResult`]. `R` is how the plugin's output is held: a
+/// `serde_json::Value` for readers; the daemon keeps it as JSON text until it is written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PluginReport {
+pub struct PluginReport<R = serde_json::Value> {
     /// The plugin's version as its descriptor states it.
     pub version: String,
     /// Wall-clock milliseconds the plugin's `process` took.
     pub ms: f64,
     /// What the plugin returned.
-    pub result: serde_json::Value,
+    pub result: R,
 }
 
 /// Something that went wrong while analysing an article, without stopping it.
@@ -135,8 +136,9 @@ pub struct ArticleMeta {
 }
 
 /// The JSON object written to the outbox for each article (schema [`RESULT_SCHEMA`]).
+/// `R` holds each plugin's output (see [`PluginReport`]); the default is what readers want.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ArticleResult {
+pub struct ArticleResult<R = serde_json::Value> {
     /// Always [`RESULT_SCHEMA`] for this version.
     pub schema: String,
     /// See [`Document::id`].
@@ -155,7 +157,7 @@ pub struct ArticleResult {
     /// Counts.
     pub stats: Stats,
     /// Each plugin's report, in the order they ran.
-    pub plugins: IndexMap<String, PluginReport>,
+    pub plugins: IndexMap<String, PluginReport<R>>,
     /// Problems met on the way; empty when all went well.
     pub errors: Vec<ResultError>,
 }

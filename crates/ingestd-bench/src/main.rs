@@ -18,8 +18,8 @@
 //!   first drop to the last result; drop-to-result latency p50/p95/p99;
 //! - **steady**: articles dropped at a fixed offered rate; latency p50/p95/p99;
 //! - **peak RSS** (`VmHWM` of the daemon), **CPU seconds per 1,000 articles** (`utime + stime`
-//!   of the daemon during the phase), and **per-plugin share** of plugin time (from the
-//!   results' `plugins.*.ms`);
+//!   of the daemon during the phase, with the kernel's part, `stime`, beside it), and
+//!   **per-plugin share** of plugin time (from the results' `plugins.*.ms`);
 //! - with `--peer`: the Python peer pipeline (`../shared/peers/pipeline.py`: spaCy + VADER +
 //!   datasketch) on the same files in the same run, and the ratio ingestd/peer for throughput;
 //! - with `--big N`: an N-article burst (the corpus cycled, each copy made unique by a suffix
@@ -29,6 +29,12 @@
 //! plugin libraries beside it), so before and after a change can be run alternately under the
 //! same load; `--daemon-log FILTER` sets the daemon's `RUST_LOG` (with `--keep`, its log stays
 //! in the kept folder, e.g. the committer's batch sizes at `ingestd::commit=debug`).
+//!
+//! Each phase's folders are made under `$TMPDIR` (default `/tmp`) and removed only when the
+//! benchmark exits (see `Spent`): on a filesystem that scans recently freed inodes for every
+//! new file (ext4 without a journal), deletions just before a phase would be billed to the
+//! daemon's result files. Point `TMPDIR` at a folder of its own to keep other programs'
+//! deletions in `/tmp` out of the figures too.
 //!
 //! Latency is **observed time**: the benchmark's clock when inotify reports the result's rename
 //! into the outbox (the moment a consumer could see it) minus its clock right after the
@@ -247,8 +253,9 @@ impl Daemon {
         self.child.id()
     }
 
-    /// Stops the daemon gracefully (SIGTERM) and waits for it.
-    fn stop(mut self, keep: bool) -> anyhow::Result<()> {
+    /// Stops the daemon gracefully (SIGTERM) and waits for it. Its folders are handed back,
+    /// not removed: see [`Spent`].
+    fn stop(mut self, keep: bool, spent: &mut Spent) -> anyhow::Result<()> {
         // SAFETY: plain kill(2) on our own child's pid.
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
         let status = self.child.wait()?;
@@ -260,10 +267,23 @@ impl Daemon {
         }
         if keep {
             let _ = self.dir.keep();
+        } else {
+            spent.0.push(self.dir);
         }
         Ok(())
     }
 }
+
+/// The folders of the phases that have finished, removed only when the benchmark ends.
+///
+/// Removing a phase's thousands of files right before the next phase starts would tax that
+/// phase: on an ext4 without a journal (this box's root filesystem) the inode allocator skips
+/// inodes freed in the last minute or more, and every file the next daemon creates (each
+/// result) scans past all of them in its block group, which showed up as up to 0.7 ms of
+/// kernel CPU per result in the daemon's profile (`find_inode_bit`/`recently_deleted` under
+/// `openat`). The measured daemon should pay for its own files, not the benchmark's clean-up.
+#[derive(Default)]
+struct Spent(Vec<tempfile::TempDir>);
 
 /// Memory figures from `/proc/<pid>/status`, in KiB.
 #[derive(Debug, Clone, Copy, Default)]
@@ -289,15 +309,22 @@ fn memory(pid: u32) -> Memory {
 
 /// `utime + stime` of `pid` (all its threads), in seconds.
 fn cpu_seconds(pid: u32) -> f64 {
+    let (user, system) = cpu_split(pid);
+    user + system
+}
+
+/// `(utime, stime)` of `pid` (all its threads), in seconds: time in the daemon's and plugins'
+/// own code, and time in the kernel on its behalf (syscalls: file creation, renames, syncs).
+fn cpu_split(pid: u32) -> (f64, f64) {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the command name (which may hold spaces) in parentheses.
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let fields: Vec<&str> = rest.split_whitespace().collect();
     // rest starts at field 3 (state); utime is field 14, stime 15.
-    let ticks: u64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<u64>().ok()).sum();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0) as f64;
     // SAFETY: sysconf has no preconditions.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-    ticks as f64 / hz
+    (ticks(11) / hz, ticks(12) / hz)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -387,6 +414,8 @@ struct Phase {
     seconds: f64,
     latencies_ms: Vec<f64>,
     cpu_seconds: f64,
+    /// The part of `cpu_seconds` spent in the kernel (`stime`).
+    system_seconds: f64,
     memory: Memory,
     plugin_ms: Vec<(String, f64)>,
     errors: usize,
@@ -403,6 +432,9 @@ impl Phase {
     }
     fn cpu_per_1000(&self) -> f64 {
         self.cpu_seconds / self.articles as f64 * 1000.0
+    }
+    fn kernel_per_1000(&self) -> f64 {
+        self.system_seconds / self.articles as f64 * 1000.0
     }
     fn percentile(&self, p: f64) -> f64 {
         percentile(&self.latencies_ms, p)
@@ -437,7 +469,13 @@ fn stem(name: &str) -> &str {
 }
 
 /// Starts a fresh daemon, offers `articles`, waits for every outcome and measures.
-fn run_phase(opts: &Opts, root: &Path, articles: &[Article], offer: Offer) -> anyhow::Result<Phase> {
+fn run_phase(
+    opts: &Opts,
+    root: &Path,
+    articles: &[Article],
+    offer: Offer,
+    spent: &mut Spent,
+) -> anyhow::Result<Phase> {
     let daemon =
         Daemon::start(root, &opts.binary(root), opts.daemon_log.as_deref(), opts.workers, opts.keep)?;
     let (inbox, stage, outbox, failed) =
@@ -450,7 +488,7 @@ fn run_phase(opts: &Opts, root: &Path, articles: &[Article], offer: Offer) -> an
     let index: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (stem(&a.name), i)).collect();
     let mut dropped: Vec<Option<Instant>> = vec![None; articles.len()];
     let mut seen: Vec<Option<Instant>> = vec![None; articles.len()];
-    let cpu_before = cpu_seconds(pid);
+    let cpu_before = cpu_split(pid);
 
     let t0 = Instant::now();
     for (i, a) in articles.iter().enumerate() {
@@ -499,7 +537,8 @@ fn run_phase(opts: &Opts, root: &Path, articles: &[Article], offer: Offer) -> an
             Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the outbox watch stopped"),
         }
     }
-    let cpu = cpu_seconds(pid) - cpu_before;
+    let cpu_after = cpu_split(pid);
+    let (cpu, system) = (cpu_after.0 + cpu_after.1 - cpu_before.0 - cpu_before.1, cpu_after.1 - cpu_before.1);
     let mem = memory(pid);
     if watch.overflowed.load(Ordering::Relaxed) {
         eprintln!("  warning: inotify queue overflowed; some latencies are missing");
@@ -534,13 +573,14 @@ fn run_phase(opts: &Opts, root: &Path, articles: &[Article], offer: Offer) -> an
         .filter_map(|(d, s)| Some(s.as_ref()?.duration_since(*d.as_ref()?).as_secs_f64() * 1000.0))
         .collect();
     let startup_ms = daemon.startup.as_secs_f64() * 1000.0;
-    daemon.stop(opts.keep)?;
+    daemon.stop(opts.keep, spent)?;
     Ok(Phase {
         articles: outcomes,
         words: articles.iter().zip(&seen).filter(|(_, s)| s.is_some()).map(|(a, _)| a.words).sum(),
         seconds: last.duration_since(t0).as_secs_f64(),
         latencies_ms,
         cpu_seconds: cpu,
+        system_seconds: system,
         memory: mem,
         plugin_ms,
         errors,
@@ -550,7 +590,7 @@ fn run_phase(opts: &Opts, root: &Path, articles: &[Article], offer: Offer) -> an
 }
 
 /// The big burst: N articles (the corpus cycled), all renamed in at once; peak RSS sampled.
-fn run_big(opts: &Opts, root: &Path, corpus: &[Article], n: usize) -> anyhow::Result<()> {
+fn run_big(opts: &Opts, root: &Path, corpus: &[Article], n: usize, spent: &mut Spent) -> anyhow::Result<()> {
     let exact = match opts.big_mode.as_str() {
         "suffix" => false,
         "exact" => true,
@@ -626,7 +666,7 @@ fn run_big(opts: &Opts, root: &Path, corpus: &[Article], n: usize) -> anyhow::Re
         mem.file as f64 / 1024.0
     );
     println!("  CPU {:.2} s per 1,000 articles", cpu / n as f64 * 1000.0);
-    daemon.stop(opts.keep)
+    daemon.stop(opts.keep, spent)
 }
 
 fn count_results(outbox: &Path) -> usize {
@@ -706,7 +746,7 @@ fn run_peer(opts: &Opts, root: &Path, articles: &[Article], processes: u32) -> a
 fn print_phase(label: &str, p: &Phase) {
     println!(
         "  {label}: {} articles in {:.2} s = {:.1} articles/s, {:.0} words/s; latency ms p50 {:.1} p95 {:.1} p99 {:.1} max {:.1}; \
-         CPU {:.2} s/1000; VmHWM {:.1} MiB; start-up {:.1} ms{}",
+         CPU {:.2} s/1000 (kernel {:.2}); VmHWM {:.1} MiB; start-up {:.1} ms{}",
         p.articles,
         p.seconds,
         p.articles_per_s(),
@@ -716,6 +756,7 @@ fn print_phase(label: &str, p: &Phase) {
         p.percentile(99.0),
         p.percentile(100.0),
         p.cpu_per_1000(),
+        p.kernel_per_1000(),
         p.memory.hwm as f64 / 1024.0,
         p.startup_ms,
         if p.failed + p.errors > 0 {
@@ -765,6 +806,7 @@ fn main() -> anyhow::Result<()> {
     let total_words: usize = corpus.iter().map(|a| a.words).sum();
     eprintln!("corpus: {} articles, {} words ({})", corpus.len(), total_words, data.display());
     let big = opts.big;
+    let mut spent = Spent::default();
 
     if !opts.big_only {
         let n = if opts.articles == 0 { corpus.len() } else { opts.articles.min(corpus.len()) };
@@ -774,9 +816,9 @@ fn main() -> anyhow::Result<()> {
         let mut steadies = Vec::new();
         for run in 1..=opts.runs {
             eprintln!("run {run}/{}: burst of {n}", opts.runs);
-            let burst = run_phase(&opts, &root, articles, Offer::Burst)?;
+            let burst = run_phase(&opts, &root, articles, Offer::Burst, &mut spent)?;
             eprintln!("run {run}/{}: steady {steady_n} at {} articles/s", opts.runs, opts.rate);
-            let steady = run_phase(&opts, &root, &corpus[..steady_n], Offer::Rate(opts.rate))?;
+            let steady = run_phase(&opts, &root, &corpus[..steady_n], Offer::Rate(opts.rate), &mut spent)?;
             println!("run {run}:");
             print_phase("burst ", &burst);
             print_phase(&format!("steady {}/s", opts.rate), &steady);
@@ -808,9 +850,11 @@ fn main() -> anyhow::Result<()> {
             median(steadies.iter().map(|p| p.percentile(99.0))),
         );
         println!(
-            "  CPU s per 1,000 articles: burst {:.2}, steady {:.2}; peak RSS (VmHWM) burst {:.1} MiB, steady {:.1} MiB",
+            "  CPU s per 1,000 articles: burst {:.2} (kernel {:.2}), steady {:.2} (kernel {:.2}); peak RSS (VmHWM) burst {:.1} MiB, steady {:.1} MiB",
             median(bursts.iter().map(Phase::cpu_per_1000)),
+            median(bursts.iter().map(Phase::kernel_per_1000)),
             median(steadies.iter().map(Phase::cpu_per_1000)),
+            median(steadies.iter().map(Phase::kernel_per_1000)),
             median(bursts.iter().map(|p| p.memory.hwm as f64 / 1024.0)),
             median(steadies.iter().map(|p| p.memory.hwm as f64 / 1024.0)),
         );
@@ -846,7 +890,7 @@ fn main() -> anyhow::Result<()> {
         }
     }
     if let Some(n) = big {
-        run_big(&opts, &root, &corpus, n)?;
+        run_big(&opts, &root, &corpus, n, &mut spent)?;
     }
     Ok(())
 }

@@ -24,9 +24,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ingest_abi::{ArticleResult, Document};
+use ingest_abi::Document;
 use ingestd::config::Config;
-use ingestd::host::{CallState, Pipeline, PluginInstance, locate, open};
+use ingestd::host::{Analysed, CallState, Pipeline, PluginInstance, locate, open};
 use ingestd::input;
 
 fn workspace() -> PathBuf {
@@ -172,7 +172,7 @@ fn benches(c: &mut Criterion) {
     let results_state = tempfile::tempdir().expect("temp dir");
     let config = Config { plugin_dir: Some(plugin_dir()), ..Config::default() };
     let results_pipeline = Pipeline::load(&config, results_state.path()).expect("default pipeline");
-    let results: Vec<ArticleResult> =
+    let results: Vec<Analysed> =
         docs.iter().map(|p| results_pipeline.analyse(p.document.clone(), p.stats, Vec::new())).collect();
     let mut i = 0usize;
     group.bench_function("result_json", |b| {

@@ -210,7 +210,7 @@ pub fn prepare(
 }
 
 /// Runs one prepared article through the plugins and adds what reading found out.
-pub fn analyse(pipeline: &crate::host::Pipeline, prepared: Prepared) -> ingest_abi::ArticleResult {
+pub fn analyse(pipeline: &crate::host::Pipeline, prepared: Prepared) -> crate::host::Analysed {
     let mut result = pipeline.analyse(prepared.document, prepared.stats, prepared.notes);
     result.meta = prepared.meta;
     result

@@ -142,7 +142,7 @@ impl Metrics {
     }
 
     /// Records the per-plugin times and errors of one result.
-    pub fn observe_result(&self, result: &ingest_abi::ArticleResult) {
+    pub fn observe_result<R>(&self, result: &ingest_abi::ArticleResult<R>) {
         for (plugin, report) in &result.plugins {
             self.plugin_seconds
                 .get_or_create(&PluginLabels { plugin: plugin.clone() })

@@ -49,7 +49,7 @@ pub fn process(
     done: &mut dyn FnMut(&Path),
 ) -> std::io::Result<usize> {
     let mut failed = 0;
-    let mut batch: Vec<(&Path, Vec<ingest_abi::ArticleResult>)> = Vec::new();
+    let mut batch: Vec<(&Path, Vec<crate::host::Analysed>)> = Vec::new();
     let mut held = 0;
     for path in files {
         match analyse(pipeline, path, max_bytes) {
@@ -77,7 +77,7 @@ pub fn process(
 /// the batch's files instead. Returns how many files failed.
 fn commit(
     pipeline: &Pipeline,
-    batch: Vec<(&Path, Vec<ingest_abi::ArticleResult>)>,
+    batch: Vec<(&Path, Vec<crate::host::Analysed>)>,
     out: &mut dyn Write,
 ) -> std::io::Result<usize> {
     if batch.is_empty() {
@@ -102,7 +102,7 @@ fn analyse(
     pipeline: &Pipeline,
     path: &Path,
     max_bytes: u64,
-) -> Result<Vec<ingest_abi::ArticleResult>, input::InputError> {
+) -> Result<Vec<crate::host::Analysed>, input::InputError> {
     let bytes = input::read_file(path, max_bytes)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let prepared = input::prepare(&name, &bytes, now_rfc3339(), max_bytes)?;

@@ -22,7 +22,7 @@ use std::io::Write;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
-use ingest_abi::ArticleResult;
+use crate::host::Analysed;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{AfterSuccess, Config};
@@ -396,7 +396,7 @@ impl Spool {
     /// Writes the result durably under a name that is not another document's, then archives
     /// (or deletes) the input. Returns the result's path. (The tests' batch of one.)
     #[cfg(test)]
-    pub fn commit(&self, claim: &Claim, result: &ArticleResult) -> Result<PathBuf, SpoolError> {
+    pub fn commit(&self, claim: &Claim, result: &Analysed) -> Result<PathBuf, SpoolError> {
         let mut paths = self.commit_all(claim, std::slice::from_ref(result))?;
         Ok(paths.remove(0))
     }
@@ -406,7 +406,7 @@ impl Spool {
     /// is not another document's, then archives (or deletes) the input once all are written.
     /// Returns the results' paths, in order. A batch of one: see [`Spool::commit_batch`].
     #[cfg(test)]
-    pub fn commit_all(&self, claim: &Claim, results: &[ArticleResult]) -> Result<Vec<PathBuf>, SpoolError> {
+    pub fn commit_all(&self, claim: &Claim, results: &[Analysed]) -> Result<Vec<PathBuf>, SpoolError> {
         let mut pending = Pending::new(claim.clone(), results.to_vec());
         self.commit_batch(&mut [&mut pending]).pop().expect("one outcome per input")
     }
@@ -580,7 +580,7 @@ impl Spool {
     /// not another document's: `<stem>.json`, else `<stem>.<tag>.json`, `<stem>.<tag>-N.json`.
     /// (The tests' way to put a result in place without a claim.)
     #[cfg(test)]
-    fn write_result(&self, stem: &OsStr, result: &ArticleResult, json: &[u8]) -> Result<PathBuf, SpoolError> {
+    fn write_result(&self, stem: &OsStr, result: &Analysed, json: &[u8]) -> Result<PathBuf, SpoolError> {
         let staged = self.stage(stem.to_owned(), json)?;
         let path = self.place(staged, result)?;
         sync_dir(&self.outbox).map_err(file_error("cannot sync", &self.outbox))?;
@@ -590,7 +590,7 @@ impl Spool {
     /// Renames a staged result to `<stem>.json`, else `<stem>.<id prefix>.json`, then
     /// `<stem>.<id prefix>-N.json`: the first name that is free or holds this same document's
     /// result (a redelivery after a crash, rewritten in place). The outbox is not synced.
-    fn place(&self, staged: Staged, result: &ArticleResult) -> Result<PathBuf, SpoolError> {
+    fn place(&self, staged: Staged, result: &Analysed) -> Result<PathBuf, SpoolError> {
         let Staged { stem, tmp } = staged;
         let tag = short_id(&result.id);
         let candidates = std::iter::once(fit(&stem, ".json"))
@@ -715,7 +715,7 @@ const MAX_UNSYNCED: usize = 128;
 /// result pretty-printed, with a final newline.
 fn result_files<'a>(
     claim: &'a Claim,
-    results: &'a [ArticleResult],
+    results: &'a [Analysed],
 ) -> impl Iterator<Item = (OsString, Vec<u8>)> + 'a {
     assert!(!results.is_empty(), "an input commits at least one result");
     let stem = Path::new(&claim.name).file_stem().unwrap_or(&claim.name).to_owned();
@@ -881,30 +881,26 @@ pub struct Pending {
     /// The input in `work/`.
     pub claim: Claim,
     /// Its results, in article order; at least one.
-    pub results: Vec<ArticleResult>,
+    pub results: Vec<Analysed>,
     progress: Progress,
 }
 
 impl Pending {
     /// An input whose results are ready and nothing of which is committed yet.
-    pub fn new(claim: Claim, results: Vec<ArticleResult>) -> Self {
+    pub fn new(claim: Claim, results: Vec<Analysed>) -> Self {
         assert!(!results.is_empty(), "an input commits at least one result");
         Self { claim, results, progress: Progress::Analysed }
     }
 
     /// What it holds in memory while it waits for its commit, roughly: each result's text and
-    /// title plus its plugins' outputs (a walk of their JSON values: each node and the bytes
-    /// of its strings and keys; no serialisation). Bounds the commit queue
+    /// title plus its plugins' outputs (their compact JSON text). Bounds the commit queue
     /// ([`crate::commit::QUEUE_BYTES`]).
     pub fn queued_bytes(&self) -> usize {
         self.results
             .iter()
             .map(|result| {
-                let plugins: usize = result
-                    .plugins
-                    .iter()
-                    .map(|(name, report)| name.len() + value_bytes(&report.result))
-                    .sum();
+                let plugins: usize =
+                    result.plugins.iter().map(|(name, report)| name.len() + report.result.len()).sum();
                 result.text.len() + result.title.as_ref().map_or(0, String::len) + plugins
             })
             .sum()
@@ -915,19 +911,6 @@ impl Pending {
     pub fn needs_flush(&self) -> bool {
         self.progress == Progress::Analysed
     }
-}
-
-/// Roughly the memory a JSON value holds: a node's size, plus its strings' and keys' bytes,
-/// for it and everything inside it.
-fn value_bytes(value: &serde_json::Value) -> usize {
-    use serde_json::Value;
-    std::mem::size_of::<Value>()
-        + match value {
-            Value::Null | Value::Bool(_) | Value::Number(_) => 0,
-            Value::String(text) => text.len(),
-            Value::Array(items) => items.iter().map(value_bytes).sum(),
-            Value::Object(fields) => fields.iter().map(|(key, item)| key.len() + value_bytes(item)).sum(),
-        }
 }
 
 /// An error like `e` for each of several files a failed folder sync concerns.
@@ -962,8 +945,8 @@ pub(crate) mod test_support {
     }
 
     /// A minimal result for document `id` from input `name`, with text "x".
-    pub(crate) fn result(id: &str, name: &str) -> ArticleResult {
-        ArticleResult {
+    pub(crate) fn result(id: &str, name: &str) -> Analysed {
+        ingest_abi::ArticleResult {
             schema: ingest_abi::RESULT_SCHEMA.into(),
             id: id.into(),
             source: ingest_abi::Source {
@@ -1098,7 +1081,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = spool(dir.path());
         let feed = drop_and_claim(&s, "feed.jsonl", "{}\n{}\n");
-        let articles: Vec<ArticleResult> = (1..=2)
+        let articles: Vec<Analysed> = (1..=2)
             .map(|n| {
                 let mut r = result(&format!("b3:ffffffffffff#{n}"), "feed.jsonl");
                 r.meta.record = Some(n);

@@ -200,7 +200,7 @@ impl Worker {
 
     /// Reads the claimed file and analyses each of its articles (one for most files, one per
     /// line of a JSON Lines file). `max_bytes` also limits a gzip input's decompressed size.
-    fn analyse(&self, claim: &Claim) -> Result<Vec<ingest_abi::ArticleResult>, InputError> {
+    fn analyse(&self, claim: &Claim) -> Result<Vec<crate::host::Analysed>, InputError> {
         let bytes = input::read_file(&claim.path, self.max_bytes)?;
         let prepared = input::prepare(&claim.name.to_string_lossy(), &bytes, now_rfc3339(), self.max_bytes)?;
         Ok(prepared.into_iter().map(|p| input::analyse(&self.pipeline, p)).collect())

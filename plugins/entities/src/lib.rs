@@ -59,6 +59,9 @@ pub struct Entities {
 impl Plugin for Entities {
     const NAME: &'static str = "entities";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+    /// Mentions come from the text alone: configured after other plugins, entities still
+    /// needs none of their results, so the host need not send them.
+    const READS_PRIOR_RESULTS: bool = false;
 
     type Config = Config;
     type Output = EntitiesResult;

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use ingest_abi::ffi::{
     ABI_MAGIC, ABI_MAJOR, CreateFn, DESCRIPTOR_FLUSH_END, DESCRIPTOR_SIZE_1_0, DescriptorFn, DestroyFn,
-    FLAG_THREAD_SAFE, FlushFn, FreeBufferFn, IngestPluginDescriptor, IngestStr, PLUGIN_SYMBOL, ProcessFn,
+    FLAG_NO_PRIOR_RESULTS, FLAG_THREAD_SAFE, FlushFn, FreeBufferFn, IngestPluginDescriptor, IngestStr,
+    PLUGIN_SYMBOL, ProcessFn,
 };
 
 use super::HostError;
@@ -38,6 +39,9 @@ pub struct PluginLibrary {
     pub abi: (u16, u16),
     /// Whether `process` may run on several threads at once.
     pub thread_safe: bool,
+    /// Whether `process` reads the document's `plugins` (the earlier plugins' results); a
+    /// plugin flagged `INGEST_PLUGIN_NO_PRIOR_RESULTS` gets that map empty.
+    pub reads_prior_results: bool,
     pub(super) functions: Functions,
 }
 
@@ -184,6 +188,7 @@ pub fn open(path: &Path) -> Result<PluginLibrary, HostError> {
         name,
         abi: (major, minor),
         thread_safe: flags & FLAG_THREAD_SAFE != 0,
+        reads_prior_results: flags & FLAG_NO_PRIOR_RESULTS == 0,
         functions,
     })
 }

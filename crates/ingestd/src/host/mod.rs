@@ -5,6 +5,7 @@
 
 mod instance;
 mod library;
+mod output;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,6 +16,12 @@ use ingest_abi::{ArticleResult, Document, PluginReport, RESULT_SCHEMA, ResultErr
 use crate::config::Config;
 pub use instance::{CallError, CallState, PluginInstance};
 pub use library::{PluginLibrary, default_file_name, locate, open};
+pub use output::PluginOutput;
+
+/// A finished result as the daemon holds it until it is written: each plugin's output kept as
+/// its compact JSON text ([`PluginOutput`]); it serialises exactly as an [`ArticleResult`]
+/// holding `serde_json::Value`s would.
+pub type Analysed = ArticleResult<PluginOutput>;
 
 /// Why a plugin could not be loaded or started. Every variant names the plugin or its file.
 #[derive(Debug, thiserror::Error)]
@@ -147,7 +154,7 @@ impl Pipeline {
     ///
     /// The document crosses to each plugin as JSON; everything but the prior results is
     /// encoded once per document (see [`DocumentJson`]), not once per plugin.
-    pub fn analyse(&self, document: Document, stats: Stats, notes: Vec<ResultError>) -> ArticleResult {
+    pub fn analyse(&self, document: Document, stats: Stats, notes: Vec<ResultError>) -> Analysed {
         self.analyse_with(document, stats, notes, Encoding::Once)
     }
 
@@ -157,20 +164,33 @@ impl Pipeline {
         stats: Stats,
         notes: Vec<ResultError>,
         encoding: Encoding,
-    ) -> ArticleResult {
+    ) -> Analysed {
         let mut errors = notes;
         let mut timings: Vec<(String, String, f64)> = Vec::with_capacity(self.plugins.len());
+        // The results so far, by plugin name (as `document.plugins`, whose entries start it).
+        let mut outputs: IndexMap<String, PluginOutput> = document
+            .plugins
+            .iter()
+            .map(|(name, value)| (name.clone(), PluginOutput::from_value(value)))
+            .collect();
         let mut json = match encoding {
-            Encoding::Once => DocumentJson::new(&mut document),
+            Encoding::Once => DocumentJson::new(&mut document, &outputs),
             Encoding::PerPlugin => None,
         };
         for plugin in &self.plugins {
             let library = plugin.instance.library();
             let reencoded;
             let input: &[u8] = match json.as_mut() {
-                Some(json) => json.bytes(),
-                None => {
+                Some(json) if library.reads_prior_results => json.bytes(),
+                Some(json) => json.bare(),
+                None if library.reads_prior_results => {
                     reencoded = serde_json::to_vec(&document).expect("a Document always serialises");
+                    &reencoded
+                }
+                None => {
+                    let prior = std::mem::take(&mut document.plugins);
+                    reencoded = serde_json::to_vec(&document).expect("a Document always serialises");
+                    document.plugins = prior;
                     &reencoded
                 }
             };
@@ -188,12 +208,15 @@ impl Pipeline {
                 message,
             };
             match outcome {
-                Ok(bytes) => match serde_json::from_slice::<serde_json::Value>(&bytes) {
-                    Ok(value) => {
-                        if let Some(json) = json.as_mut() {
-                            json.push(&plugin.name, &value, document.plugins.contains_key(&plugin.name));
+                Ok(bytes) => match PluginOutput::from_plugin(&bytes) {
+                    Ok(output) => {
+                        if json.is_none() {
+                            document.plugins.insert(plugin.name.clone(), output.to_value());
                         }
-                        document.plugins.insert(plugin.name.clone(), value);
+                        let replaces = outputs.insert(plugin.name.clone(), output).is_some();
+                        if let Some(json) = json.as_mut() {
+                            json.push(&plugin.name, &outputs, replaces);
+                        }
                         timings.push((plugin.name.clone(), library.version.clone(), ms));
                     }
                     Err(e) => errors.push(error("invalid_output", format!("result is not valid JSON: {e}"))),
@@ -204,11 +227,10 @@ impl Pipeline {
                 }
             }
         }
-        let mut results = std::mem::take(&mut document.plugins);
-        let plugins: IndexMap<String, PluginReport> = timings
+        let plugins: IndexMap<String, PluginReport<PluginOutput>> = timings
             .into_iter()
             .filter_map(|(name, version, ms)| {
-                let result = results.shift_remove(&name)?;
+                let result = outputs.shift_remove(&name)?;
                 Some((name, PluginReport { version, ms: (ms * 1000.0).round() / 1000.0, result }))
             })
             .collect();
@@ -247,6 +269,9 @@ enum Encoding {
 /// on `plugins` being the last field of `Document`, which [`DocumentJson::new`] checks.
 struct DocumentJson {
     buf: Vec<u8>,
+    /// The document with `plugins` empty, for plugins that never read it
+    /// (`INGEST_PLUGIN_NO_PRIOR_RESULTS`); made when the first of them asks.
+    bare: Option<Vec<u8>>,
     /// Offset of the `{` that opens the `plugins` object.
     start: usize,
     /// Entries in the open `plugins` object.
@@ -258,20 +283,18 @@ struct DocumentJson {
 impl DocumentJson {
     /// Encodes `document` once; `None` if its JSON does not end with the `plugins` object
     /// (then the caller encodes the whole document for each plugin).
-    fn new(document: &mut Document) -> Option<Self> {
-        let prior = std::mem::take(&mut document.plugins);
+    fn new(document: &mut Document, prior: &IndexMap<String, PluginOutput>) -> Option<Self> {
+        let entries = std::mem::take(&mut document.plugins);
         let mut buf = serde_json::to_vec(&*document).expect("a Document always serialises");
-        document.plugins = prior;
+        document.plugins = entries;
         const EMPTY_TAIL: &[u8] = b"\"plugins\":{}}";
         if !buf.ends_with(EMPTY_TAIL) {
             return None;
         }
         buf.truncate(buf.len() - 2);
         let start = buf.len() - 1;
-        let mut json = Self { buf, start, entries: 0, closed: false };
-        for (name, value) in &document.plugins {
-            json.push(name, value, false);
-        }
+        let mut json = Self { buf, bare: None, start, entries: 0, closed: false };
+        json.rebuild_plugins(prior);
         Some(json)
     }
 
@@ -284,37 +307,57 @@ impl DocumentJson {
         &self.buf
     }
 
-    /// Adds one plugin's result. A name already present (a plugin configured twice) replaces
-    /// the earlier entry in place, as inserting into the map does: then the object is rebuilt.
-    fn push(&mut self, name: &str, value: &serde_json::Value, replaces: bool) {
+    /// The document JSON with an empty `plugins` object, for a plugin that never reads it.
+    fn bare(&mut self) -> &[u8] {
+        let Self { buf, bare, start, .. } = self;
+        bare.get_or_insert_with(|| {
+            let mut json = Vec::with_capacity(*start + 3);
+            json.extend_from_slice(&buf[..=*start]);
+            json.extend_from_slice(b"}}");
+            json
+        })
+    }
+
+    /// Adds the result of plugin `name`, just inserted into `outputs`. A name already present
+    /// (a plugin configured twice) replaced the earlier entry in place, as inserting into the
+    /// map does: then the object is rebuilt from `outputs`.
+    fn push(&mut self, name: &str, outputs: &IndexMap<String, PluginOutput>, replaces: bool) {
         if self.closed {
             self.buf.truncate(self.buf.len() - 2);
             self.closed = false;
         }
         if replaces {
-            self.rebuild_plugins(name, value);
+            self.rebuild_plugins(outputs);
             return;
         }
         if self.entries > 0 {
             self.buf.push(b',');
         }
-        serde_json::to_writer(&mut self.buf, name).expect("a string always serialises");
-        self.buf.push(b':');
-        serde_json::to_writer(&mut self.buf, value).expect("a JSON value always serialises");
-        self.entries += 1;
+        self.push_entry(name, &outputs[name]);
     }
 
-    /// Re-encodes the `plugins` object with `name` replaced (the rare case of a duplicate name).
-    fn rebuild_plugins(&mut self, name: &str, value: &serde_json::Value) {
-        self.buf.push(b'}');
-        let at = self.start;
-        let mut map: IndexMap<String, serde_json::Value> =
-            serde_json::from_slice(&self.buf[at..]).expect("the plugins object is valid JSON");
-        map.insert(name.to_owned(), value.clone());
-        self.buf.truncate(at);
-        serde_json::to_writer(&mut self.buf, &map).expect("a JSON map always serialises");
-        self.buf.pop();
-        self.entries = map.len();
+    /// Re-encodes the `plugins` object (left open) from `outputs`.
+    fn rebuild_plugins(&mut self, outputs: &IndexMap<String, PluginOutput>) {
+        if self.closed {
+            self.buf.truncate(self.buf.len() - 2);
+            self.closed = false;
+        }
+        self.buf.truncate(self.start + 1);
+        self.entries = 0;
+        for (i, (name, output)) in outputs.iter().enumerate() {
+            if i > 0 {
+                self.buf.push(b',');
+            }
+            self.push_entry(name, output);
+        }
+    }
+
+    /// `"name":output`, the output's compact JSON as it is (the bytes its `Value` encodes to).
+    fn push_entry(&mut self, name: &str, output: &PluginOutput) {
+        serde_json::to_writer(&mut self.buf, name).expect("a string always serialises");
+        self.buf.push(b':');
+        self.buf.extend_from_slice(output.as_str().as_bytes());
+        self.entries += 1;
     }
 }
 
@@ -336,16 +379,24 @@ mod tests {
     #[test]
     fn document_json_matches_encoding_the_whole_document() {
         let mut doc = document("Kyiv “talks” \n\u{1F1FA}\u{1F1E6} é");
-        let mut json = DocumentJson::new(&mut doc).expect("plugins is the last field");
+        let mut outputs: IndexMap<String, PluginOutput> =
+            doc.plugins.iter().map(|(name, value)| (name.clone(), PluginOutput::from_value(value))).collect();
+        let mut json = DocumentJson::new(&mut doc, &outputs).expect("plugins is the last field");
         assert_eq!(json.bytes(), serde_json::to_vec(&doc).unwrap());
-        for (name, value) in [
-            ("entities", serde_json::json!({"mentions": [], "plugins": "}}"})),
-            ("sentiment", serde_json::json!({"score": -0.31, "label": "négatif"})),
-            ("first", serde_json::json!([1, 2.5, null])),
+        for (name, output) in [
+            ("entities", &br#"{"mentions": [], "plugins": "}}"}"#[..]),
+            ("sentiment", br#"{"score":-0.31,"label":"n\u00e9gatif","score":-0.5}"#),
+            ("first", b"[1, 2.5, null, 1e2]"),
         ] {
-            json.push(name, &value, doc.plugins.contains_key(name));
+            let value: serde_json::Value = serde_json::from_slice(output).unwrap();
+            let replaces =
+                outputs.insert(name.to_owned(), PluginOutput::from_plugin(output).unwrap()).is_some();
+            json.push(name, &outputs, replaces);
             doc.plugins.insert(name.to_owned(), value);
             assert_eq!(json.bytes(), serde_json::to_vec(&doc).unwrap(), "after {name}");
+            // A plugin that never reads prior results gets the same document without them.
+            let bare = Document { plugins: IndexMap::new(), ..doc.clone() };
+            assert_eq!(json.bare(), serde_json::to_vec(&bare).unwrap(), "bare, after {name}");
         }
     }
 
@@ -360,6 +411,17 @@ mod tests {
             dir.display()
         );
         dir
+    }
+
+    /// The descriptor flag reaches the host: entities needs no earlier results, sentiment
+    /// reads entities' mentions.
+    #[test]
+    fn libraries_say_whether_they_read_prior_results() {
+        let dir = built_plugins();
+        let entities = open(&dir.join(default_file_name("entities"))).unwrap();
+        let sentiment = open(&dir.join(default_file_name("sentiment"))).unwrap();
+        assert!(!entities.reads_prior_results);
+        assert!(sentiment.reads_prior_results);
     }
 
     /// Results are identical whether the document JSON is encoded once per document (the
@@ -395,15 +457,35 @@ mod tests {
             for p in prepared {
                 let x = once.analyse_with(p.document.clone(), p.stats, p.notes.clone(), Encoding::Once);
                 let y = per_plugin.analyse_with(p.document, p.stats, p.notes, Encoding::PerPlugin);
-                let strip = |r: &ArticleResult| {
-                    let mut v = serde_json::to_value(r).unwrap();
-                    for report in v["plugins"].as_object_mut().unwrap().values_mut() {
-                        report["ms"] = serde_json::json!(0);
-                    }
-                    v
+                // The result file's bytes, timings zeroed.
+                let strip = |r: &Analysed| {
+                    let mut r = r.clone();
+                    r.plugins.values_mut().for_each(|report| report.ms = 0.0);
+                    r
                 };
+                let (x, y) = (strip(&x), strip(&y));
                 assert_eq!(x.plugins.len(), 3, "{name}: {:?}", x.errors);
-                assert_eq!(strip(&x), strip(&y), "{name}");
+                let file = serde_json::to_vec_pretty(&x).unwrap();
+                assert_eq!(file, serde_json::to_vec_pretty(&y).unwrap(), "{name}");
+                // ...and exactly what the same result holding `Value` trees encodes to.
+                let plugins = x.plugins.iter().map(|(plugin, report)| {
+                    let result = report.result.to_value();
+                    (plugin.clone(), PluginReport { version: report.version.clone(), ms: report.ms, result })
+                });
+                let tree = ArticleResult {
+                    schema: x.schema.clone(),
+                    id: x.id.clone(),
+                    source: x.source.clone(),
+                    title: x.title.clone(),
+                    language: x.language.clone(),
+                    text: x.text.clone(),
+                    meta: x.meta.clone(),
+                    stats: x.stats,
+                    plugins: plugins.collect(),
+                    errors: x.errors.clone(),
+                };
+                assert_eq!(file, serde_json::to_vec_pretty(&tree).unwrap(), "{name}: as Value trees");
+                assert_eq!(serde_json::to_string(&x).unwrap(), serde_json::to_string(&tree).unwrap());
                 compared += 1;
             }
         }
