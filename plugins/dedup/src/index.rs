@@ -20,6 +20,7 @@
 //! | `sigs` | article number | its LSH bucket keys (articles not yet in a run) |
 //! | `runs` | run number | (entries, parts) of the run |
 //! | `run-N` (one per run) | part | sorted (bucket, article) pairs, varint-coded with restart points |
+//! | `filter-N` (one per run) | chunk | the run's bucket membership filter, [`FILTER_CHUNK`] words a row |
 //! | `vectors` | article number | story vector, 12 bytes per term (recent articles only) |
 //! | `df` | chunk number | 0: the article count the snapshot covers; n: counters (n-1)·1000.. |
 //!
@@ -63,6 +64,14 @@
 //! they are at most three times its size, which keeps at most about three runs of
 //! geometric sizes (each pair is rewritten about seven times up to a million articles, in
 //! sequential writes). Runs, `sigs` and the merge change in the checkpoint's single commit.
+//!
+//! Each run has a membership filter over its bucket keys ([`RunFilter`], about 6 bits a
+//! key, kept in memory): a bucket the filter rules out is not looked up in that run, so an
+//! article reads a run part only for its few present buckets and ~7% false positives,
+//! instead of one per band and run. The filter is built while the run is written and stored
+//! in `filter-N` in the same commit, so it always matches its run and a reopen reads it
+//! instead of the run. A run without a filter (an index written in format 4, or a filter
+//! dropped before a merge whose commit then failed) is simply always read.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -73,6 +82,7 @@ use redb::{Database, Durability, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 
 use crate::error::DedupError;
+use crate::filter::RunFilter;
 use crate::normalise::ExactKey;
 use crate::result::DedupResult;
 use crate::story::StoryDoc;
@@ -210,8 +220,14 @@ const DF_CHUNK: usize = 1000;
 
 /// Version of the table layout above; bumped on any incompatible change (3: LSH buckets in
 /// sorted runs instead of a multimap, binary log records; 4: articles in blocks instead of
-/// `docs` and `shingles` rows, varint-coded run parts, the DF snapshot in chunks).
-pub const FORMAT: u64 = 4;
+/// `docs` and `shingles` rows, varint-coded run parts, the DF snapshot in chunks; 5: a
+/// `filter-N` table per run). A format-4 index is opened and marked format 5: its runs have
+/// no filter and are always read until they are merged into a new run, which gets one.
+pub const FORMAT: u64 = 5;
+/// The oldest format opened (and upgraded in place, see [`FORMAT`]).
+const OLDEST_FORMAT: u64 = 4;
+/// Filter words per row of a `filter-N` table (4,000 bytes: one row fills most of a page).
+pub const FILTER_CHUNK: usize = 500;
 const NEXT_DOC: &str = "next_doc";
 /// Meta key: sequence number of the last write-ahead log record applied.
 const APPLIED: &str = "applied_seq";
@@ -222,8 +238,14 @@ const NEXT_RUN: &str = "next_run";
 /// Articles staged in memory between durable commits (and log truncations).
 pub const CHECKPOINT: u64 = 1024;
 /// Indexed articles whose LSH buckets are kept in memory (and in `sigs`) before they are
-/// written out as a sorted run (checked at each checkpoint).
-pub const MEM_DOCS: u64 = 16 * 1024;
+/// written out as a sorted run (checked at each checkpoint, so up to [`CHECKPOINT`] more
+/// can be there). 13 × 1,024: at most 14,336 articles × 64 bands = 917,504 buckets, which
+/// is exactly what a hash table of 2²⁰ slots holds (7/8 full), where 16 × 1,024 needed
+/// 2²¹ slots (19 MB instead of 9.4 MB).
+pub const MEM_DOCS: u64 = 13 * 1024;
+/// Bucket entries the memory table is sized for up front (no doubling, and no transient
+/// second table while it grows): [`MEM_DOCS`] + [`CHECKPOINT`] articles of 64 bands.
+const MEM_ENTRIES: usize = ((MEM_DOCS + CHECKPOINT) * 64) as usize;
 /// A run is merged into the new one while it holds at most this many times its entries.
 const MERGE_RATIO: u64 = 3;
 /// Average encoded bytes per run part: one part fills most of a 4 KiB B-tree page (with
@@ -275,6 +297,11 @@ impl Run {
     fn table(self) -> String {
         format!("run-{}", self.id)
     }
+
+    /// The name of the table holding its membership filter.
+    fn filter_table(self) -> String {
+        format!("filter-{}", self.id)
+    }
 }
 
 fn varint_len(x: u64) -> u64 {
@@ -307,11 +334,17 @@ struct Bands {
     upto: u64,
     /// The runs, oldest (largest) first.
     runs: Vec<Run>,
+    /// Membership filters of the runs, by run id (a run without one is always read).
+    filters: HashMap<u32, RunFilter>,
     next_run: u32,
 }
 
 impl Bands {
     fn insert(&mut self, no: u32, buckets: &[u32]) {
+        if self.nodes.capacity() == 0 {
+            self.heads.reserve(MEM_ENTRIES);
+            self.nodes.reserve_exact(MEM_ENTRIES);
+        }
         let mut distinct = buckets.to_vec();
         distinct.sort_unstable();
         distinct.dedup();
@@ -471,6 +504,10 @@ impl RedbIndex {
                     None => {
                         meta.insert(key, configured).map_err(|e| index.storage(e))?;
                     }
+                    Some(stored) if key == "format" && (OLDEST_FORMAT..FORMAT).contains(&stored) => {
+                        // Same tables without run filters: readable as is (see `FORMAT`).
+                        meta.insert(key, configured).map_err(|e| index.storage(e))?;
+                    }
                     Some(stored) if stored != configured && key == "format" => {
                         return Err(DedupError::Format {
                             path: index.path.clone(),
@@ -521,6 +558,7 @@ impl RedbIndex {
             }
         }
         txn.commit().map_err(|e| index.storage(e))?;
+        index.load_filters()?;
         Ok(index)
     }
 
@@ -656,11 +694,17 @@ impl RedbIndex {
                 }
             }
             if flush {
+                // The filters of the runs about to be merged are freed before the new run's
+                // is built, so the two are never in memory together (if the commit fails,
+                // those runs are just read without a filter).
+                for run in self.merged_runs() {
+                    self.bands.filters.remove(&run.id);
+                }
                 let mut table = txn.open_table(RUNS).map_err(|e| self.storage(e))?;
-                let new = self.write_run(&txn, &mut table)?;
+                let (new, filter) = self.write_run(&txn, &mut table)?;
                 meta.insert(BANDS_UPTO, self.next_doc).map_err(|e| self.storage(e))?;
                 meta.insert(NEXT_RUN, u64::from(self.bands.next_run) + 1).map_err(|e| self.storage(e))?;
-                runs = Some(new);
+                runs = Some((new, filter));
             }
         }
         if flush {
@@ -670,7 +714,10 @@ impl RedbIndex {
             txn.open_table(SIGS).map_err(|e| self.storage(e))?;
         }
         txn.commit().map_err(|e| self.storage(e))?;
-        if let Some(runs) = runs {
+        if let Some((runs, filter)) = runs {
+            if let Some(new) = runs.last() {
+                self.bands.filters.insert(new.id, filter);
+            }
             self.bands.runs = runs;
             self.bands.upto = self.next_doc;
             self.bands.next_run += 1;
@@ -692,19 +739,13 @@ impl RedbIndex {
         &self,
         txn: &redb::WriteTransaction,
         runs_table: &mut redb::Table<'_, u32, (u64, u32)>,
-    ) -> Result<Vec<Run>, DedupError> {
+    ) -> Result<(Vec<Run>, RunFilter), DedupError> {
         let memory = self.bands.sorted();
+        let merged = self.merged_runs();
         let mut runs = self.bands.runs.clone();
-        let mut merged = Vec::new();
-        let mut entries = memory.len() as u64;
-        while let Some(last) = runs.last().copied() {
-            if last.entries > entries * MERGE_RATIO {
-                break;
-            }
-            runs.pop();
-            entries += last.entries;
-            merged.push(last);
-        }
+        runs.truncate(runs.len() - merged.len());
+        let entries = memory.len() as u64 + merged.iter().map(|r| r.entries).sum::<u64>();
+        let mut filter = RunFilter::with_keys(entries);
         let new = Run { id: self.bands.next_run, entries, parts: part_count(entries, self.next_doc) };
         // Merged runs are read from the last commit (they are immutable once written).
         let read = self.db.begin_read().map_err(|e| self.storage(e))?;
@@ -747,6 +788,7 @@ impl RedbIndex {
             }
             current = Some(part);
             builder.push(pair);
+            filter.insert(pair.0);
         }
         if let Some(c) = current {
             builder.finish(&mut buffer);
@@ -754,14 +796,68 @@ impl RedbIndex {
         }
         drop(sources);
         drop(read);
+        let name = new.filter_table();
+        let mut stored =
+            txn.open_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
+        for (n, chunk) in (0..).zip(filter.chunks(FILTER_CHUNK)) {
+            stored.insert(n, chunk.as_slice()).map_err(|e| self.storage(e))?;
+        }
         for run in &merged {
-            let name = run.table();
-            txn.delete_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
+            for name in [run.table(), run.filter_table()] {
+                // A run from a format-4 index has no filter table: nothing to delete.
+                txn.delete_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
+            }
             runs_table.remove(run.id).map_err(|e| self.storage(e))?;
         }
         runs_table.insert(new.id, (new.entries, new.parts)).map_err(|e| self.storage(e))?;
         runs.push(new);
-        Ok(runs)
+        Ok((runs, filter))
+    }
+
+    /// The newest runs the next run absorbs (newest first): while a run holds at most
+    /// [`MERGE_RATIO`] times the entries gathered so far (the memory table's, then theirs).
+    fn merged_runs(&self) -> Vec<Run> {
+        let mut entries = self.bands.nodes.len() as u64;
+        let mut merged = Vec::new();
+        for &run in self.bands.runs.iter().rev() {
+            if run.entries > entries * MERGE_RATIO {
+                break;
+            }
+            entries += run.entries;
+            merged.push(run);
+        }
+        merged
+    }
+
+    /// Reads the stored membership filters of the runs (a run without a `filter-N` table,
+    /// from a format-4 index, gets none and is always read).
+    fn load_filters(&mut self) -> Result<(), DedupError> {
+        let txn = self.db.begin_read().map_err(|e| self.storage(e))?;
+        for run in self.bands.runs.clone() {
+            let name = run.filter_table();
+            let table = match txn.open_table(TableDefinition::<u32, &[u8]>::new(&name)) {
+                Ok(table) => table,
+                Err(redb::TableError::TableDoesNotExist(_)) => continue,
+                Err(e) => return Err(self.storage(e)),
+            };
+            let expected = RunFilter::words_for(run.entries);
+            let mut words = Vec::with_capacity(expected);
+            for row in table.iter().map_err(|e| self.storage(e))? {
+                let (_, chunk) = row.map_err(|e| self.storage(e))?;
+                let chunk = chunk.value();
+                if chunk.len() % 8 != 0 {
+                    return Err(self.corrupt(format_args!("{name}: a row of {} bytes", chunk.len())));
+                }
+                words.extend(
+                    chunk.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())),
+                );
+            }
+            let found = words.len();
+            let filter = RunFilter::from_words(words, expected)
+                .ok_or_else(|| self.corrupt(format_args!("{name}: {found} words, expected {expected}")))?;
+            self.bands.filters.insert(run.id, filter);
+        }
+        Ok(())
     }
 }
 
@@ -1159,14 +1255,17 @@ impl Index for RedbIndex {
             let name = run.table();
             let table =
                 txn.open_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
-            runs.push((run.parts, table));
+            runs.push((run.parts, self.bands.filters.get(&run.id), table));
         }
         let mut shared: HashMap<DocNo, usize> = HashMap::new();
         let mut members = Vec::new();
         for &bucket in buckets {
             members.clear();
             self.bands.memory_members(bucket, &mut members);
-            for (parts, table) in &runs {
+            for (parts, filter, table) in &runs {
+                if filter.is_some_and(|f| !f.may_contain(bucket)) {
+                    continue;
+                }
                 if let Some(bytes) = table.get(part_of(bucket, *parts)).map_err(|e| self.storage(e))? {
                     part_members(bytes.value(), bucket, &mut members);
                 }
@@ -1412,6 +1511,56 @@ mod tests {
         check_candidates(&index, total);
         let parts: u64 = index.bands.runs.iter().map(|r| r.entries).sum();
         assert_eq!(parts + index.bands.nodes.len() as u64, 2 * u64::from(total));
+        // Every run got its filter back from the file, and only the live runs have one.
+        let mut ids: Vec<u32> = index.bands.runs.iter().map(|r| r.id).collect();
+        let mut filtered: Vec<u32> = index.bands.filters.keys().copied().collect();
+        ids.sort_unstable();
+        filtered.sort_unstable();
+        assert_eq!(ids, filtered);
+        let txn = index.db.begin_read().unwrap();
+        let tables: Vec<String> =
+            txn.list_tables().unwrap().map(|t| redb::TableHandle::name(&t).to_owned()).collect();
+        let stored = tables.iter().filter(|t| t.starts_with("filter-")).count();
+        assert_eq!(stored, ids.len(), "{tables:?}");
+    }
+
+    #[test]
+    fn a_format_4_index_without_run_filters_opens_and_answers_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.redb");
+        let settings = Settings { shingle: 5, permutations: 4, bands: 2 };
+        let mut index = RedbIndex::open(&path, settings, TEST_CACHE).unwrap();
+        index.mem_docs = 2 * CHECKPOINT;
+        let total = (2 * index.mem_docs + 1000) as u32;
+        record_articles(&mut index, 0..total);
+        let runs = index.bands.runs.clone();
+        assert!(!runs.is_empty());
+        drop(index);
+        {
+            // What format 4 wrote: the same tables without `filter-N`.
+            let db = Database::create(&path).unwrap();
+            let txn = db.begin_write().unwrap();
+            for run in &runs {
+                let name = run.filter_table();
+                assert!(txn.delete_table(TableDefinition::<u32, &[u8]>::new(&name)).unwrap());
+            }
+            txn.open_table(META).unwrap().insert("format", 4).unwrap();
+            txn.commit().unwrap();
+        }
+        let mut index = RedbIndex::open(&path, settings, TEST_CACHE).unwrap();
+        assert!(index.bands.filters.is_empty());
+        check_candidates(&index, total);
+        // The next merge gives the new run a filter; the answers stay the same.
+        index.mem_docs = 2 * CHECKPOINT;
+        let more = total + 3 * index.mem_docs as u32;
+        record_articles(&mut index, total..more);
+        check_candidates(&index, more);
+        assert!(!index.bands.filters.is_empty());
+        drop(index);
+        let index = RedbIndex::open(&path, settings, TEST_CACHE).unwrap();
+        check_candidates(&index, more);
+        let txn = index.db.begin_read().unwrap();
+        assert_eq!(txn.open_table(META).unwrap().get("format").unwrap().unwrap().value(), FORMAT);
     }
 
     #[test]
@@ -1423,12 +1572,12 @@ mod tests {
         {
             let db = Database::create(&path).unwrap();
             let txn = db.begin_write().unwrap();
-            txn.open_table(META).unwrap().insert("format", FORMAT - 1).unwrap();
+            txn.open_table(META).unwrap().insert("format", OLDEST_FORMAT - 1).unwrap();
             txn.commit().unwrap();
         }
         let message = RedbIndex::open(&path, settings, TEST_CACHE).unwrap_err().to_string();
         assert!(
-            message.contains("old.redb") && message.contains(&format!("format {}", FORMAT - 1)),
+            message.contains("old.redb") && message.contains(&format!("format {}", OLDEST_FORMAT - 1)),
             "{message}"
         );
         assert!(message.contains("dedup_rebuild_index"), "{message}");

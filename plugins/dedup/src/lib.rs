@@ -53,9 +53,11 @@
 //! calls once per batch of articles before it commits their results (ABI 1.1; the SDK calls
 //! it after each `process` for an older host), syncs the log once for the whole batch. Every
 //! 1,024 articles one durable commit writes the staged articles in key order and the log is
-//! emptied (on open, unapplied records are replayed). The LSH buckets of the newest 16,384
-//! articles live in a memory table; older ones in a few immutable sorted runs (one lookup
-//! per run and band). `process` runs on several threads; the analysis runs in parallel and
+//! emptied (on open, unapplied records are replayed). The LSH buckets of the newest 13,312
+//! to 14,336 articles live in a memory table; older ones in a few immutable sorted runs,
+//! each with an in-memory membership filter ([`filter`]) so that a band's bucket is looked
+//! up only in the runs that may hold it (about 7% false positives) instead of in every
+//! run. `process` runs on several threads; the analysis runs in parallel and
 //! the check-and-record runs under one mutex, so two concurrent copies cannot both be first;
 //! `flush` takes no lock. The index sits behind the small [`Index`] trait so a shared
 //! PostgreSQL backend can replace redb later without touching this logic.
@@ -64,18 +66,22 @@
 //!
 //! On disk (about 1.5-2 KB): the stored shingle set (Rice-coded, about 3 bytes per shingle,
 //! sampled 1 in 4 above 64 shingles) with the id, source name and story in a block of consecutive articles,
-//! 64 LSH entries (about 4 bytes each in varint-coded sorted runs), the answer JSON under a
+//! 64 LSH entries (about 4 bytes each in varint-coded sorted runs, plus 6 bits each in the
+//! runs' membership filters), the answer JSON under a
 //! 16-byte key and a 40-byte exact-key row; story vectors (12 bytes per kept term) only for
 //! the most recent max(window, 8192) articles; the document-frequency counters as one 8 MiB
 //! snapshot. Exact duplicates store only their answer. In memory: the story vector of each
 //! article in the window plus its postings (roughly 3-4 KB per article, 15-20 MB for the
 //! default window of 5000), 8 MiB of hashed document-frequency counters (fixed, whatever the
-//! vocabulary) and redb's page cache (capped at 64 MiB), plus the LSH memory table (25-35 MB
-//! when full) and up to 1,024 staged articles. Measured figures and their commands: `docs/BENCHMARKS.md`.
+//! vocabulary) and redb's page cache (`cache_mib`, 16 MiB by default), plus the LSH memory
+//! table (about 17 MB when full: a hash table sized once for 917,504 buckets and their list
+//! nodes), the runs' membership filters (6 bits per LSH entry in a run: about 4 MB at
+//! 100,000 articles, 46 MB at a million) and up to 1,024 staged articles. Measured figures and their commands: `docs/BENCHMARKS.md`.
 
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod filter;
 pub mod index;
 pub mod minhash;
 pub mod normalise;
