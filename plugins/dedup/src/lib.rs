@@ -146,6 +146,9 @@ impl Plugin for Dedup {
     const NAME: &'static str = "dedup";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
     const THREAD_SAFE: bool = true;
+    /// Copies and stories are found from the text alone, so the host need not send the
+    /// earlier plugins' results (parsing them was 1.5% of the daemon's CPU).
+    const READS_PRIOR_RESULTS: bool = false;
 
     type Config = Config;
     type Output = DedupResult;
