@@ -15,7 +15,7 @@
 //! A feature is `mix(template, value)`, so templates never collide. Training takes a
 //! sentence's features from [`extract`]; tagging makes the same ones split in two
 //! ([`word_features`], which depend on one word and so are weighed once per distinct word
-//! of a document, and [`context_features`]), plus the second stage's [`stack_features`].
+//! of a document, [`bias_feature`], the same for every token, and [`context_features`]), plus the second stage's [`stack_features`].
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
@@ -217,6 +217,20 @@ fn class(c: char) -> char {
     }
 }
 
+/// The part of a word's [`Info`] that tagging still reads once the word's
+/// [`word_features`] are weighed: what [`context_features`], [`stack_features`],
+/// [`finish_sentence`], [`DocInfo::add_infos`] and [`StackInfo::add_infos`] use (24
+/// bytes instead of the whole [`Info`]'s 112), so a cache of weighed words stays small.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ContextInfo {
+    lower: u64,
+    shape: u64,
+    cap: bool,
+    first_lower: bool,
+    alpha: bool,
+    all_caps: bool,
+}
+
 impl Info {
     /// A word's values, without the gazetteer bits (they depend on the sentence: see
     /// [`finish_sentence`]).
@@ -229,6 +243,21 @@ impl Info {
     #[must_use]
     pub fn gaz(&self) -> u32 {
         self.gaz
+    }
+
+    /// The values that tagging reads besides the word features ([`ContextInfo`]).
+    #[must_use]
+    pub fn context(&self) -> ContextInfo {
+        let Self { lower, shape, cap, first_lower, alpha, all_caps, .. } = *self;
+        ContextInfo { lower, shape, cap, first_lower, alpha, all_caps }
+    }
+
+    /// An [`Info`] with `c`'s values and every other one zero: enough for everything but
+    /// [`word_features`] and [`base_features`].
+    #[must_use]
+    pub fn from_context(c: ContextInfo) -> Self {
+        let ContextInfo { lower, shape, cap, first_lower, alpha, all_caps } = c;
+        Self { lower, shape, cap, first_lower, alpha, all_caps, ..Self::default() }
     }
 
     /// The same values with the gazetteer bits `gaz`.
@@ -396,7 +425,7 @@ const EOS: u64 = 0xE05;
 
 /// Appends the [`Info`] of every word of one sentence to `infos`, gazetteer bits
 /// included (phrases never cross sentences), and says whether the sentence is written in
-/// capitals (a headline: [`caps_sentence`]).
+/// capitals (a headline: `caps_sentence`).
 pub fn sentence_infos(words: &[&str], lex: &Lexicon, scratch: &mut Scratch, infos: &mut Vec<Info>) -> bool {
     let first = infos.len();
     infos.extend(words.iter().map(|w| info(w, lex)));
@@ -573,9 +602,16 @@ fn brown_cluster_features(o: &Info, d: isize, f: &mut impl FnMut(u64, u64)) {
     }
 }
 
-/// The rest of [`base_features`] besides [`word_features`]: what depends on the
-/// neighbours together (bigrams, shape trigram), on the sentence (its edges, capitals,
-/// gazetteer phrases) and on the document.
+/// The feature every token has (the bias): [`base_features`]' first. Tagging weighs it
+/// once per document.
+#[must_use]
+pub fn bias_feature() -> u64 {
+    mix(BIAS, 0)
+}
+
+/// The rest of [`base_features`] besides [`word_features`] and [`bias_feature`]: what
+/// depends on the neighbours together (bigrams, shape trigram), on the sentence (its
+/// edges, capitals, gazetteer phrases) and on the document.
 #[inline]
 pub fn context_features(
     info: &[Info],
@@ -592,7 +628,6 @@ pub fn context_features(
     let shape_at = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |t| t.shape);
     let t = &info[i];
     let mut f = |template: u64, value: u64| out(mix(template, value));
-    f(BIAS, 0);
     // Past the sentence's edges: the edge markers in the word templates.
     for d in [-2isize, -1, 1, 2] {
         if at(d).is_none() {
@@ -742,7 +777,7 @@ mod tests {
             let mut info = Vec::new();
             let caps = sentence_infos(words, lex, &mut Scratch::default(), &mut info);
             for i in 0..info.len() {
-                let (mut base, mut split) = (Vec::new(), Vec::new());
+                let (mut base, mut split) = (Vec::new(), vec![bias_feature()]);
                 base_features(&info, i, caps, &doc, &mut |h| base.push(h));
                 context_features(&info, i, caps, &doc, &mut |h| split.push(h));
                 for d in WORD_ROLES {

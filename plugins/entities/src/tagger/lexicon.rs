@@ -12,12 +12,20 @@ use super::table::Table;
 /// `2k` (first token) or `2k + 1` (later token).
 pub const LISTS: [&str; 6] = ["loc", "per_first", "org", "misc_demonym", "title", "person"];
 
+/// Flag in a phrase-table value: some longer phrase starts with this key's words, so a
+/// lookup must go on to the next word. A key without it ends the search at that word (and
+/// an absent key too: every prefix of every phrase is stored), which makes a token's
+/// search one or two lookups instead of [`Lexicon::max_len`].
+pub const CONTINUES: u32 = 1 << 31;
+
 /// Gazetteer phrase table and word clusters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lexicon {
     /// Longest phrase, in tokens.
     pub max_len: u32,
-    /// Hash of a phrase's lowercased tokens (see [`phrase_key`]) → bit set of lists.
+    /// Hash of a phrase's lowercased tokens (see [`phrase_key`]) → bit set of lists, plus
+    /// [`CONTINUES`]; every proper prefix of a phrase is stored too (lists 0 unless it is
+    /// itself a phrase).
     pub phrases: Table,
     /// Hash of a lowercased word → packed cluster ids (see [`Lexicon::clusters`]).
     pub clusters: Table,
@@ -72,6 +80,9 @@ impl Lexicon {
             }
             max_len = max_len.max(words.len() as u32);
             *bits.entry(phrase_key(words)).or_default() |= 1 << list;
+            for len in 1..words.len() {
+                *bits.entry(phrase_key(&words[..len])).or_default() |= CONTINUES;
+            }
         }
         let mut entries: Vec<(u64, u32)> = bits.into_iter().collect();
         entries.sort_unstable();
@@ -84,7 +95,8 @@ impl Lexicon {
     }
 
     /// Per-token gazetteer bits for a sentence given its tokens' lowercase hashes
-    /// (longest match first at each position; overlapping matches all count).
+    /// (every match at each position; overlapping matches all count). The search from a
+    /// position stops at the first word whose prefix no phrase has ([`CONTINUES`]).
     pub fn gazetteer_bits(&self, lower: &[u64], out: &mut Vec<u32>) {
         out.clear();
         out.resize(lower.len(), 0);
@@ -94,7 +106,7 @@ impl Lexicon {
             let mut key = PHRASE_SEED;
             for len in 1..=longest {
                 key = mix(key, lower[i + len - 1]);
-                let Some(lists) = self.phrases.get(key) else { continue };
+                let Some(lists) = self.phrases.get(key) else { break };
                 for k in 0..LISTS.len() {
                     if lists & (1 << k) != 0 {
                         out[i] |= 1 << (2 * k);
@@ -102,6 +114,9 @@ impl Lexicon {
                             *b |= 1 << (2 * k + 1);
                         }
                     }
+                }
+                if lists & CONTINUES == 0 {
+                    break;
                 }
             }
         }
@@ -154,6 +169,15 @@ mod tests {
         let mut bits = Vec::new();
         lex.gazetteer_bits(&h("JOHN flew to new york"), &mut bits);
         assert_eq!(bits, [0b100, 0, 0, 0b01, 0b11]);
+        // A phrase found past a prefix that is not itself a phrase, and one inside another.
+        let lex =
+            Lexicon::build(&[(2, h("bank of new york mellon")), (0, h("new york")), (4, h("of"))], &[], &[]);
+        lex.gazetteer_bits(&h("the bank of new york mellon bank of new york"), &mut bits);
+        let org = (0b01 << 4, 0b10 << 4);
+        assert_eq!(
+            bits,
+            [0, org.0, org.1 | 1 << 8, org.1 | 0b01, org.1 | 0b10, org.1, 0, 1 << 8, 0b01, 0b10]
+        );
     }
 
     #[test]

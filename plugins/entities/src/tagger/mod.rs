@@ -5,7 +5,7 @@
 //! - [`features`]: token → feature hashes ([`hash`]); [`lexicon`]: gazetteers, clusters;
 //!   [`brown`]: learning Brown clusters.
 //! - [`model`]: weights, the model file format, tagging a document in one or two stages
-//!   ([`table`] stores them).
+//!   ([`table`] stores them; [`cache`] keeps recent words' weighed features).
 //! - [`decode`]: BIO tags, Viterbi, spans. [`train`]: the perceptron. [`conll`]: data and
 //!   scoring.
 //!
@@ -14,6 +14,7 @@
 //! Retrain with `cargo run --release -p entities --example ner_train` (see the crate README).
 
 pub mod brown;
+pub mod cache;
 pub mod conll;
 pub mod decode;
 pub mod features;
@@ -26,6 +27,7 @@ pub mod train;
 
 use ingest_abi::Span;
 
+use cache::WordCache;
 use model::{Model, TagScratch};
 use tokens::{Tok, sentence_tokens};
 
@@ -36,6 +38,37 @@ pub static BUILTIN_MODEL: &[u8] = include_bytes!("../../model/ner.bin");
 #[derive(Debug, Clone)]
 pub struct Tagger {
     model: Model,
+    /// Recent words' weighed features, shared by every document this tagger tags.
+    cache: WordCache,
+    /// Tagging buffers kept for the next document (one per thread tagging at once).
+    scratch: ScratchPool,
+}
+
+/// Spare [`TagScratch`]es, so that tagging a document reuses the buffers of an earlier one
+/// instead of allocating them again.
+#[derive(Debug, Default)]
+struct ScratchPool(std::sync::Mutex<Vec<TagScratch>>);
+
+impl Clone for ScratchPool {
+    /// An empty pool (buffers are only ever a shortcut).
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl ScratchPool {
+    fn take(&self) -> TagScratch {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop().unwrap_or_default()
+    }
+
+    /// Keeps `s` for a later document unless its buffers grew for a very long one (they
+    /// would hold memory long after it) or enough are kept already.
+    fn give(&self, s: TagScratch) {
+        let mut pool = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if s.token_capacity() <= 20_000 && pool.len() < 16 {
+            pool.push(s);
+        }
+    }
 }
 
 /// One sentence's tokens and their tags.
@@ -61,13 +94,13 @@ impl Tagger {
     /// # Errors
     /// Not a model file of this format version.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        Ok(Self { model: Model::from_bytes(bytes)? })
+        Ok(Self::new(Model::from_bytes(bytes)?))
     }
 
     /// Wraps a model.
     #[must_use]
     pub fn new(model: Model) -> Self {
-        Self { model }
+        Self { model, cache: WordCache::default(), scratch: ScratchPool::default() }
     }
 
     /// The model.
@@ -88,7 +121,10 @@ impl Tagger {
     /// Tags the sentences (as word lists) of one document.
     #[must_use]
     pub fn tag_words(&self, sentences: &[Vec<&str>]) -> Vec<Vec<u8>> {
-        self.model.tag_document(sentences, &mut TagScratch::default())
+        let mut scratch = self.scratch.take();
+        let tags = self.model.tag_document_cached(sentences, &mut scratch, &self.cache);
+        self.scratch.give(scratch);
+        tags
     }
 
     /// Tags CoNLL documents and scores them against their gold tags, on the CoNLL tokens.

@@ -6,11 +6,11 @@
 //! the same features plus the first stage's tags of the whole document ([`StackInfo`]):
 //! the same word's predicted types elsewhere in the document, before or after.
 //!
-//! # File format (version 2, little-endian)
+//! # File format (version 3, little-endian)
 //!
 //! ```text
 //! magic    b"INGDNER\0"            8 bytes
-//! version  u32 = 2
+//! version  u32 = 3                  (3: every prefix of a gazetteer phrase stored, see lexicon.rs)
 //! tags     u32 = 9                  (O, B-/I- × PER ORG LOC MISC)
 //! lexicon  max_len u32, phrase table, cluster table     (see lexicon.rs, table.rs)
 //! stages   u32 = 1 or 2, then per stage:
@@ -27,10 +27,11 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
+use super::cache::{SUM_ROWS, Weighed, WordCache};
 use super::decode::{TAGS, Viterbi};
 use super::features::{
-    DocInfo, Info, Scratch, StackInfo, WORD_ROLES, context_features, finish_sentence, stack_features,
-    word_features,
+    DocInfo, Info, Scratch, StackInfo, WORD_ROLES, bias_feature, context_features, finish_sentence,
+    stack_features, word_features,
 };
 use super::hash::Hasher;
 use super::lexicon::Lexicon;
@@ -38,7 +39,7 @@ use super::table::Table;
 
 const MAGIC: &[u8; 8] = b"INGDNER\0";
 /// The model file format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A little-endian cursor over a model file.
 #[derive(Debug)]
@@ -130,11 +131,21 @@ pub struct TagScratch {
     sums2: Vec<[i32; TAGS]>,
     /// One token's feature keys.
     keys: Vec<u64>,
+    /// Per distinct word: not found in the cache.
+    missing: Vec<bool>,
     emissions: Vec<f32>,
     back: Vec<[u8; TAGS]>,
     /// Test builds: every token's emission sums as decoded, first stage then second.
     #[cfg(test)]
     trace: [Vec<i32>; 2],
+}
+
+impl TagScratch {
+    /// Tokens the per-token buffers have room for (the longest document tagged with them).
+    #[must_use]
+    pub fn token_capacity(&self) -> usize {
+        self.type_of.capacity()
+    }
 }
 
 /// Puts sentence `k`'s [`Info`]s together in `out` from the scratch's per-token records.
@@ -162,7 +173,7 @@ fn add_sums(acc: &mut [i32; TAGS], sums: &[i32; TAGS]) {
 /// FNV-1a ([`Hasher`]) for the per-document map of distinct words: short keys, no
 /// adversary (a slow map only costs time, never changes an answer).
 #[derive(Default)]
-struct WordHasher(Hasher);
+pub(crate) struct WordHasher(Hasher);
 
 impl std::hash::Hasher for WordHasher {
     fn finish(&self) -> u64 {
@@ -329,12 +340,31 @@ impl Model {
     /// in another order, which cannot change the integer sums:
     /// - each distinct word's [`Info`] and [`word_features`] (word, affixes, clusters, as
     ///   the token itself or as a neighbour at each offset) are made and weighed once per
-    ///   document, for both stages at once;
-    /// - each token then adds its neighbours' word sums and weighs its
+    ///   document (or taken from a [`WordCache`]: [`Model::tag_document_cached`]), for
+    ///   both stages at once;
+    /// - the [`bias_feature`] is weighed once;
+    /// - each token then adds its neighbours' word sums and the bias and weighs its
     ///   [`context_features`], again for both stages at once;
     /// - the second stage only adds its own [`stack_features`] to its sums.
     #[must_use]
     pub fn tag_document(&self, sentences: &[Vec<&str>], s: &mut TagScratch) -> Vec<Vec<u8>> {
+        self.tag(sentences, s, None)
+    }
+
+    /// [`Model::tag_document`], taking the weighed word features of words met in earlier
+    /// documents from `cache` and adding this document's new words to it. The cache must
+    /// only ever be used with this model. Same tags: the cached sums are the same integers.
+    #[must_use]
+    pub fn tag_document_cached(
+        &self,
+        sentences: &[Vec<&str>],
+        s: &mut TagScratch,
+        cache: &WordCache,
+    ) -> Vec<Vec<u8>> {
+        self.tag(sentences, s, Some(cache))
+    }
+
+    fn tag(&self, sentences: &[Vec<&str>], s: &mut TagScratch, cache: Option<&WordCache>) -> Vec<Vec<u8>> {
         let TagScratch {
             features,
             types,
@@ -347,6 +377,7 @@ impl Model {
             type_sums2,
             sums2,
             keys,
+            missing,
             emissions,
             back,
             #[cfg(test)]
@@ -354,56 +385,95 @@ impl Model {
         } = s;
         #[cfg(test)]
         trace.iter_mut().for_each(Vec::clear);
-        // Each distinct word's values once; each token gets its sentence's gazetteer bits.
+        // Each distinct word once, in order of first use.
         let total = sentences.iter().map(Vec::len).sum();
         let mut ids: HashMap<&str, u32, BuildHasherDefault<WordHasher>> =
             HashMap::with_capacity_and_hasher(total, BuildHasherDefault::default());
-        types.clear();
-        types.reserve(total);
+        let mut distinct: Vec<&str> = Vec::with_capacity(total);
         type_of.clear();
         type_of.reserve(total);
-        gaz.clear();
-        gaz.reserve(total);
         starts.clear();
-        caps.clear();
-        let mut doc = DocInfo::default();
         for words in sentences {
             starts.push(type_of.len());
-            sentence.clear();
             for &w in words {
                 let id = *ids.entry(w).or_insert_with(|| {
-                    types.push(Info::of(w, &self.lexicon));
-                    (types.len() - 1) as u32
+                    distinct.push(w);
+                    (distinct.len() - 1) as u32
                 });
                 type_of.push(id);
-                sentence.push(types[id as usize]);
             }
+        }
+        starts.push(type_of.len());
+
+        // Each distinct word's values and its word features' weights, summed once per role
+        // and stage: from the cache, or made and weighed now (and then cached).
+        let (first, second) = (&self.stages[0], self.stages.get(1));
+        let roles = WORD_ROLES.len();
+        let n = distinct.len();
+        types.clear();
+        types.resize(n, Info::default());
+        type_sums.clear();
+        type_sums.resize(n * roles, [0; TAGS]);
+        type_sums2.clear();
+        type_sums2.resize(if second.is_some() { n * roles } else { 0 }, [0; TAGS]);
+        missing.clear();
+        missing.resize(n, true);
+        if let Some(cache) = cache {
+            cache.lookup(&distinct, |i, v| {
+                types[i] = Info::from_context(v.context);
+                for r in 0..roles {
+                    type_sums[i * roles + r] = v.sums[r];
+                    if second.is_some() {
+                        type_sums2[i * roles + r] = v.sums[roles + r];
+                    }
+                }
+                missing[i] = false;
+            });
+        }
+        for (i, &w) in distinct.iter().enumerate().filter(|&(i, _)| missing[i]) {
+            let t = Info::of(w, &self.lexicon);
+            types[i] = t;
+            for (r, d) in WORD_ROLES.into_iter().enumerate() {
+                keys.clear();
+                word_features(&t, d, &mut |h| keys.push(h));
+                first.add(keys, &mut type_sums[i * roles + r]);
+                if let Some(second) = second {
+                    second.add(keys, &mut type_sums2[i * roles + r]);
+                }
+            }
+        }
+        if let Some(cache) = cache {
+            let weighed = |i: usize| {
+                let mut sums = [[0; TAGS]; SUM_ROWS];
+                for r in 0..roles {
+                    sums[r] = type_sums[i * roles + r];
+                    if second.is_some() {
+                        sums[roles + r] = type_sums2[i * roles + r];
+                    }
+                }
+                Weighed { context: types[i].context(), sums }
+            };
+            cache.insert((0..n).filter(|&i| missing[i]).map(|i| (distinct[i], weighed(i))));
+        }
+
+        // Each sentence's gazetteer bits and capitals, and the document's facts.
+        gaz.clear();
+        gaz.reserve(total);
+        caps.clear();
+        let mut doc = DocInfo::default();
+        for k in 0..sentences.len() {
+            sentence.clear();
+            sentence.extend(type_of[starts[k]..starts[k + 1]].iter().map(|&t| types[t as usize]));
             caps.push(finish_sentence(sentence, &self.lexicon, features));
             gaz.extend(sentence.iter().map(Info::gaz));
             doc.add_infos(sentence);
         }
-        starts.push(type_of.len());
 
-        // The word features' weights, summed once per distinct word and role.
-        let (first, second) = (&self.stages[0], self.stages.get(1));
-        let roles = WORD_ROLES.len();
-        type_sums.clear();
-        type_sums.reserve(types.len() * roles);
-        type_sums2.clear();
-        type_sums2.reserve(if second.is_some() { types.len() * roles } else { 0 });
-        for t in types.iter() {
-            for d in WORD_ROLES {
-                keys.clear();
-                word_features(t, d, &mut |h| keys.push(h));
-                let mut acc = [0i32; TAGS];
-                first.add(keys, &mut acc);
-                type_sums.push(acc);
-                if let Some(second) = second {
-                    let mut acc = [0i32; TAGS];
-                    second.add(keys, &mut acc);
-                    type_sums2.push(acc);
-                }
-            }
+        // The bias feature's weights, the same for every token.
+        let mut bias = ([0i32; TAGS], [0i32; TAGS]);
+        first.add(&[bias_feature()], &mut bias.0);
+        if let Some(second) = second {
+            second.add(&[bias_feature()], &mut bias.1);
         }
 
         // First stage, sentence by sentence: each token adds its neighbours' word sums and
@@ -416,7 +486,7 @@ impl Model {
             let base = starts[k];
             emissions.clear();
             for i in 0..sentence.len() {
-                let (mut acc, mut acc2) = ([0i32; TAGS], [0i32; TAGS]);
+                let (mut acc, mut acc2) = bias;
                 for (r, d) in WORD_ROLES.into_iter().enumerate() {
                     let Some(j) = i.checked_add_signed(d).filter(|&j| j < sentence.len()) else { continue };
                     let row = type_of[base + j] as usize * roles + r;
@@ -522,15 +592,29 @@ mod tests {
 
     /// Tags `sentences` with [`Model::tag_document`] and checks its tags and emission sums
     /// against [`reference`].
+    /// Also with a [`WordCache`]: empty, then holding every word, then too small to hold
+    /// them all.
     fn check(m: &Model, sentences: &[Vec<&str>], scratch: &mut TagScratch) -> Vec<Vec<u8>> {
-        let tags = m.tag_document(sentences, scratch);
         let (want, sums) = reference(m, sentences);
-        assert_eq!(scratch.trace[0], sums[0], "stage 1 emission sums");
-        if m.stages.len() == 2 {
-            assert_eq!(scratch.trace[1], sums[1], "stage 2 emission sums");
+        let (cache, small) = (WordCache::new(10_000), WordCache::new(6));
+        let mut last = Vec::new();
+        for pass in 0..5 {
+            let tags = match pass {
+                0 => m.tag_document(sentences, scratch),
+                1 | 2 => m.tag_document_cached(sentences, scratch, &cache),
+                _ => m.tag_document_cached(sentences, scratch, &small),
+            };
+            assert_eq!(scratch.trace[0], sums[0], "stage 1 emission sums, pass {pass}");
+            if m.stages.len() == 2 {
+                assert_eq!(scratch.trace[1], sums[1], "stage 2 emission sums, pass {pass}");
+            }
+            assert_eq!(tags, want, "pass {pass}");
+            last = tags;
         }
-        assert_eq!(tags, want);
-        tags
+        let words: std::collections::HashSet<&str> = sentences.iter().flatten().copied().collect();
+        assert_eq!(cache.len(), words.len(), "every word cached");
+        assert!(small.len() <= 6);
+        last
     }
 
     #[test]

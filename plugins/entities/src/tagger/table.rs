@@ -5,13 +5,24 @@
 //! (never 0, which marks an empty slot). A lookup of an absent key can match a stored
 //! fingerprint by chance with probability about 2⁻³² per probe: for features that is a
 //! negligible, bounded error, and it lets a slot take 8 bytes instead of 12.
+//!
+//! Beside the slots a table keeps a bitmap of the fingerprints it stores (8 bits per
+//! slot, indexed by a fingerprint's top bits): most keys looked up (features, phrases)
+//! are not stored, and a clear bit answers for them from a small array that stays in a
+//! core's cache instead of a slot of the large one. The answer is the same: a lookup only
+//! ever finds a slot holding the key's fingerprint.
 
 /// Keys to values, probed linearly.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     mask: usize,
     /// `(fingerprint, value)`; fingerprint 0 is an empty slot.
     slots: Vec<(u32, u32)>,
+    /// Bit `fp >> shift` is set when some slot holds fingerprint `fp` (derived from
+    /// `slots`).
+    present: Vec<u64>,
+    /// `32 − log2(bits of present)`.
+    shift: u32,
 }
 
 #[inline]
@@ -19,27 +30,46 @@ fn fingerprint(key: u64) -> u32 {
     ((key >> 32) as u32) | 1
 }
 
+impl Default for Table {
+    /// An empty table.
+    fn default() -> Self {
+        Self::from_slots(Vec::new())
+    }
+}
+
 impl Table {
+    /// A table of `slots` (a power of two in number, or none), with its bitmap.
+    fn from_slots(slots: Vec<(u32, u32)>) -> Self {
+        let bits = (slots.len() * 8).max(64);
+        let shift = 32 - bits.trailing_zeros();
+        let mut present = vec![0u64; bits / 64];
+        for &(fp, _) in slots.iter().filter(|s| s.0 != 0) {
+            let b = (fp >> shift) as usize;
+            present[b / 64] |= 1 << (b % 64);
+        }
+        Self { mask: slots.len().saturating_sub(1), slots, present, shift }
+    }
+
     /// A table holding `entries` (later duplicates of a key are ignored), at most 70% full.
     #[must_use]
     pub fn build(entries: &[(u64, u32)]) -> Self {
         let capacity = (entries.len() * 10 / 7 + 1).next_power_of_two().max(8);
-        let mut t = Self { mask: capacity - 1, slots: vec![(0, 0); capacity] };
+        let (mask, mut slots) = (capacity - 1, vec![(0, 0); capacity]);
         for &(key, value) in entries {
             let fp = fingerprint(key);
-            let mut i = key as usize & t.mask;
+            let mut i = key as usize & mask;
             loop {
-                match t.slots[i].0 {
+                match slots[i].0 {
                     0 => {
-                        t.slots[i] = (fp, value);
+                        slots[i] = (fp, value);
                         break;
                     }
                     f if f == fp => break,
-                    _ => i = (i + 1) & t.mask,
+                    _ => i = (i + 1) & mask,
                 }
             }
         }
-        t
+        Self::from_slots(slots)
     }
 
     /// The value stored for `key`, if any.
@@ -54,6 +84,10 @@ impl Table {
         // that every index is in bounds.
         let mask = slots.len() - 1;
         let fp = fingerprint(key);
+        let b = (fp >> self.shift) as usize;
+        if self.present[b / 64] & (1 << (b % 64)) == 0 {
+            return None;
+        }
         let mut i = key as usize & mask;
         loop {
             let (f, v) = slots[i];
@@ -112,7 +146,7 @@ impl Table {
                 (u32::from_le_bytes([c[0], c[1], c[2], c[3]]), u32::from_le_bytes([c[4], c[5], c[6], c[7]]))
             })
             .collect();
-        Ok(Self { mask: n.saturating_sub(1), slots })
+        Ok(Self::from_slots(slots))
     }
 }
 
@@ -135,5 +169,8 @@ mod tests {
         let back = Table::read(&mut super::super::model::Reader::new(&buf)).unwrap();
         assert_eq!(back, t);
         assert_eq!(Table::default().get(1), None);
+        assert_eq!(Table::build(&[]).get(1), None);
+        let one = Table::build(&[(7, 3)]);
+        assert_eq!((one.get(7), one.get(8), one.get(7 | 1 << 40)), (Some(3), None, None));
     }
 }
