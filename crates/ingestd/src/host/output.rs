@@ -249,7 +249,7 @@ mod tests {
 
     #[test]
     fn output_encodes_as_its_value_would() {
-        let cases: [&[u8]; 12] = [
+        let cases: [&[u8]; 14] = [
             br#"{"mentions":[{"text":"Kyiv","start":0,"end":4,"score":0.1}],"n":3}"#,
             b" { \"b\" : 1 , \"a\" : [ 1.0 , -0 , -0.0 , 1e3 , 12345678901234567890 , -9223372036854775808 ] } ",
             br#""caf\u00e9 \ud83c\udf0d \"q\" \/ \n""#,
@@ -262,6 +262,10 @@ mod tests {
             br#"{"same":1,"other":2,"same":3}"#,
             br#"{"a":{"k":1,"k":{"z":[1,2]}},"b":[{"k":1,"k":2}]}"#,
             b"\"\xc3\xa9\"",
+            // Full-precision floats (C's %.17g, Rust's shortest form) are read back exactly
+            // (serde_json's `float_roundtrip`), so the second reading cannot move a last digit.
+            b"[6.33464643923553939e306,-2.2278578093448687e-8]",
+            b"[0.1000000000000000055511151231257827,2.2250738585072014e-308,1.7976931348623157e308]",
         ];
         for bytes in cases {
             let output = PluginOutput::from_plugin(bytes).unwrap();
