@@ -169,9 +169,7 @@ pub fn prepare(
         .map(|article| {
             let text = article.text;
             let analysis = ingest_text::analyse(&text);
-            let title = article.title.or_else(|| {
-                analysis.title.map(|t| text.chars().skip(t.start).take(t.end - t.start).collect())
-            });
+            let title = article.title.or_else(|| analysis.title.map(|t| t.slice(&text).to_owned()));
             let stats = Stats {
                 words: analysis.words,
                 sentences: analysis.sentences.len(),

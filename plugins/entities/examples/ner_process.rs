@@ -48,9 +48,7 @@ fn documents(path: &Path) -> Result<Vec<Document>, String> {
         .map(|article| {
             let text = article.text;
             let analysis = ingest_text::analyse(&text);
-            let title = article.title.or_else(|| {
-                analysis.title.map(|t| text.chars().skip(t.start).take(t.end - t.start).collect())
-            });
+            let title = article.title.or_else(|| analysis.title.map(|t| t.slice(&text).to_owned()));
             Document {
                 id: format!("b3:{name}"),
                 source: Source {
