@@ -338,11 +338,8 @@ impl DocumentJson {
 
     /// Re-encodes the `plugins` object (left open) from `outputs`.
     fn rebuild_plugins(&mut self, outputs: &IndexMap<String, PluginOutput>) {
-        if self.closed {
-            self.buf.truncate(self.buf.len() - 2);
-            self.closed = false;
-        }
         self.buf.truncate(self.start + 1);
+        self.closed = false;
         self.entries = 0;
         for (i, (name, output)) in outputs.iter().enumerate() {
             if i > 0 {
