@@ -30,8 +30,8 @@ pub mod types;
 
 pub use sdk::{Call, Host, Level, Plugin, PluginError};
 pub use types::{
-    ArticleMeta, ArticleResult, Document, PluginReport, RESULT_SCHEMA, Removed, ResultError, Source, Span,
-    Stats,
+    ArticleMeta, ArticleResult, Document, PluginReport, PriorResult, RESULT_SCHEMA, Removed, ResultError,
+    Source, Span, Stats,
 };
 
 /// Exports a [`Plugin`] implementation as an ingestd plugin library.

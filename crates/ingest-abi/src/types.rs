@@ -65,9 +65,60 @@ pub struct Document {
     /// Sentence spans, in order; none crosses a paragraph boundary.
     pub sentences: Vec<Span>,
     /// The results of the plugins that ran before this one, by plugin name. A plugin that
-    /// failed is absent.
+    /// failed is absent. Each stays JSON text until a plugin parses what it needs of it.
     #[serde(default)]
-    pub plugins: IndexMap<String, serde_json::Value>,
+    pub plugins: IndexMap<String, PriorResult>,
+}
+
+/// An earlier plugin's result in a [`Document`]: its JSON text, parsed only when and as far
+/// as the plugin that reads it asks. Decoding every prior result into a `serde_json::Value`
+/// tree cost a plugin reading one field of it more than its whole analysis.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PriorResult(Box<serde_json::value::RawValue>);
+
+impl PriorResult {
+    /// The result's JSON text, exactly as the host sent it.
+    #[must_use]
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Parses the result into `T`, which may borrow strings from it (use `Cow<str>` for
+    /// strings that may hold escapes). Fields `T` does not name are skipped, not allocated.
+    ///
+    /// # Errors
+    /// The result is not of the shape `T` describes.
+    pub fn parse<'a, T: Deserialize<'a>>(&'a self) -> serde_json::Result<T> {
+        serde_json::from_str(self.0.get())
+    }
+
+    /// The result as a `serde_json::Value` tree.
+    #[must_use]
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.0.get()).expect("a PriorResult holds valid JSON")
+    }
+
+    /// The compact JSON of `value`, for tests and hosts that hold results as values.
+    #[must_use]
+    pub fn from_value(value: &serde_json::Value) -> Self {
+        Self::from_json(value.to_string()).expect("a Value encodes to valid JSON")
+    }
+
+    /// Takes JSON text as a result.
+    ///
+    /// # Errors
+    /// `json` is not one valid JSON value.
+    pub fn from_json(json: String) -> serde_json::Result<Self> {
+        serde_json::value::RawValue::from_string(json).map(Self)
+    }
+}
+
+/// Two results are equal when their JSON text is.
+impl PartialEq for PriorResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.json() == other.json()
+    }
 }
 
 /// One plugin's part of an [`ArticleResult`]. `R` is how the plugin's output is held: a

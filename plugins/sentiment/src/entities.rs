@@ -6,6 +6,8 @@
 //! otherwise by matching its text (accent- and case-insensitively) against an entity's
 //! name or aliases. A result of another shape is reported, not fatal.
 
+use std::borrow::Cow;
+
 use ingest_abi::Document;
 use ingest_text::fold;
 use serde::Deserialize;
@@ -22,8 +24,8 @@ pub struct EntityMentions {
     pub starts: Vec<usize>,
 }
 
-// Views borrowing their strings from the document's JSON value (no copies); fields not
-// named here (types, offsets, salience, ...) are skipped.
+// Views borrowing their strings from the result's JSON text (a copy only for a string with
+// escapes); fields not named here (types, offsets, salience, ...) are skipped unparsed.
 #[derive(Deserialize)]
 struct View<'a> {
     #[serde(default, borrow)]
@@ -35,19 +37,20 @@ struct View<'a> {
 #[derive(Deserialize)]
 struct MentionView<'a> {
     start: usize,
-    #[serde(default)]
-    text: &'a str,
-    #[serde(default)]
-    entity: Option<&'a str>,
+    #[serde(default, borrow)]
+    text: Cow<'a, str>,
+    #[serde(default, borrow)]
+    entity: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
 struct EntityView<'a> {
-    #[serde(default)]
-    id: Option<&'a str>,
-    name: &'a str,
     #[serde(default, borrow)]
-    aliases: Vec<&'a str>,
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(default, borrow)]
+    aliases: Vec<Cow<'a, str>>,
 }
 
 /// The entities of `document` with their mentions, in the entities plugin's order; empty
@@ -56,20 +59,23 @@ struct EntityView<'a> {
 /// # Errors
 /// The entities result is present but not of the documented shape; the message says why.
 pub fn entity_mentions(document: &Document) -> Result<Vec<EntityMentions>, String> {
-    let Some(value) = document.plugins.get(ENTITIES_PLUGIN) else { return Ok(Vec::new()) };
-    let view =
-        View::deserialize(value).map_err(|e| format!("cannot read the {ENTITIES_PLUGIN} result: {e}"))?;
+    let Some(result) = document.plugins.get(ENTITIES_PLUGIN) else { return Ok(Vec::new()) };
+    let view: View<'_> =
+        result.parse().map_err(|e| format!("cannot read the {ENTITIES_PLUGIN} result: {e}"))?;
     let mut out: Vec<EntityMentions> = view
         .entities
         .iter()
-        .map(|e| EntityMentions { name: e.name.to_owned(), starts: Vec::new() })
+        .map(|e| EntityMentions { name: e.name.clone().into_owned(), starts: Vec::new() })
         .collect();
     // Folded names and aliases, computed only if some mention has no entity id.
     let mut keys: Option<Vec<Vec<String>>> = None;
     for mention in &view.mentions {
-        let by_id = mention.entity.and_then(|id| view.entities.iter().position(|e| e.id == Some(id)));
+        let by_id = mention
+            .entity
+            .as_ref()
+            .and_then(|id| view.entities.iter().position(|e| e.id.as_ref() == Some(id)));
         let index = by_id.or_else(|| {
-            let key = fold(mention.text);
+            let key = fold(&mention.text);
             let keys = keys.get_or_insert_with(|| {
                 view.entities
                     .iter()
@@ -99,7 +105,7 @@ mod tests {
             "title": null, "language": "en", "text": "", "paragraphs": [], "sentences": [],
         }))
         .unwrap();
-        doc.plugins.insert(ENTITIES_PLUGIN.into(), entities);
+        doc.plugins.insert(ENTITIES_PLUGIN.into(), ingest_abi::PriorResult::from_value(&entities));
         doc
     }
 
@@ -120,6 +126,18 @@ mod tests {
         let found = entity_mentions(&doc).unwrap();
         assert_eq!(found[0], EntityMentions { name: "Mélanie Joly".into(), starts: vec![0, 10] });
         assert_eq!(found[1], EntityMentions { name: "Vladimir Putin".into(), starts: vec![40] });
+    }
+
+    /// Strings with JSON escapes cannot be borrowed from the result's text; they still link.
+    #[test]
+    fn names_with_escapes_link_too() {
+        let doc = document(json!({
+            "mentions": [{"text": "The \"Times\"\n", "start": 3}, {"text": "Times", "start": 9, "entity": "e\\1"}],
+            "entities": [{"id": "e\\1", "name": "The \"Times\"\n", "aliases": ["Times\t"]}]
+        }));
+        assert!(doc.plugins[ENTITIES_PLUGIN].json().contains(r#"\"Times\""#), "the JSON holds escapes");
+        let found = entity_mentions(&doc).unwrap();
+        assert_eq!(found, vec![EntityMentions { name: "The \"Times\"\n".into(), starts: vec![3, 9] }]);
     }
 
     #[test]

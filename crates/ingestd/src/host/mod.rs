@@ -171,7 +171,7 @@ impl Pipeline {
         let mut outputs: IndexMap<String, PluginOutput> = document
             .plugins
             .iter()
-            .map(|(name, value)| (name.clone(), PluginOutput::from_value(value)))
+            .map(|(name, prior)| (name.clone(), PluginOutput::from_prior(prior)))
             .collect();
         let mut json = match encoding {
             Encoding::Once => DocumentJson::new(&mut document, &outputs),
@@ -211,7 +211,7 @@ impl Pipeline {
                 Ok(bytes) => match PluginOutput::from_plugin(&bytes) {
                     Ok(output) => {
                         if json.is_none() {
-                            document.plugins.insert(plugin.name.clone(), output.to_value());
+                            document.plugins.insert(plugin.name.clone(), output.to_prior());
                         }
                         let replaces = outputs.insert(plugin.name.clone(), output).is_some();
                         if let Some(json) = json.as_mut() {
@@ -361,6 +361,7 @@ impl DocumentJson {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ingest_abi::PriorResult;
 
     fn document(text: &str) -> Document {
         serde_json::from_value(serde_json::json!({
@@ -377,7 +378,7 @@ mod tests {
     fn document_json_matches_encoding_the_whole_document() {
         let mut doc = document("Kyiv “talks” \n\u{1F1FA}\u{1F1E6} é");
         let mut outputs: IndexMap<String, PluginOutput> =
-            doc.plugins.iter().map(|(name, value)| (name.clone(), PluginOutput::from_value(value))).collect();
+            doc.plugins.iter().map(|(name, prior)| (name.clone(), PluginOutput::from_prior(prior))).collect();
         let mut json = DocumentJson::new(&mut doc, &outputs).expect("plugins is the last field");
         assert_eq!(json.bytes(), serde_json::to_vec(&doc).unwrap());
         for (name, output) in [
@@ -389,7 +390,7 @@ mod tests {
             let replaces =
                 outputs.insert(name.to_owned(), PluginOutput::from_plugin(output).unwrap()).is_some();
             json.push(name, &outputs, replaces);
-            doc.plugins.insert(name.to_owned(), value);
+            doc.plugins.insert(name.to_owned(), PriorResult::from_value(&value));
             assert_eq!(json.bytes(), serde_json::to_vec(&doc).unwrap(), "after {name}");
             // A plugin that never reads prior results gets the same document without them.
             let bare = Document { plugins: IndexMap::new(), ..doc.clone() };

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashSet;
 
+use ingest_abi::PriorResult;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -40,6 +41,16 @@ impl PluginOutput {
     /// The compact encoding of `value`.
     pub fn from_value(value: &serde_json::Value) -> Self {
         Self(value.to_string().into_boxed_str())
+    }
+
+    /// The canonical form of a prior result handed in with a document.
+    pub fn from_prior(prior: &PriorResult) -> Self {
+        Self::from_plugin(prior.json().as_bytes()).expect("a PriorResult holds valid JSON")
+    }
+
+    /// The output as a prior result for the next plugin's [`ingest_abi::Document`].
+    pub fn to_prior(&self) -> PriorResult {
+        PriorResult::from_json(self.0.to_string()).expect("a PluginOutput holds valid JSON")
     }
 
     /// The compact JSON text.
