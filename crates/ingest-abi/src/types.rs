@@ -73,6 +73,9 @@ pub struct Document {
 /// An earlier plugin's result in a [`Document`]: its JSON text, parsed only when and as far
 /// as the plugin that reads it asks. Decoding every prior result into a `serde_json::Value`
 /// tree cost a plugin reading one field of it more than its whole analysis.
+///
+/// The text is kept as it came (the daemon sends compact JSON, keys in the plugin's order);
+/// equality compares the text, so key order and whitespace count.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PriorResult(Box<serde_json::value::RawValue>);
@@ -94,9 +97,12 @@ impl PriorResult {
     }
 
     /// The result as a `serde_json::Value` tree.
-    #[must_use]
-    pub fn to_value(&self) -> serde_json::Value {
-        serde_json::from_str(self.0.get()).expect("a PriorResult holds valid JSON")
+    ///
+    /// # Errors
+    /// The text holds what a `Value` cannot: a number out of `f64`'s range (`1e400`) or a
+    /// lone surrogate escape (the daemon never sends either).
+    pub fn to_value(&self) -> serde_json::Result<serde_json::Value> {
+        serde_json::from_str(self.0.get())
     }
 
     /// The compact JSON of `value`, for tests and hosts that hold results as values.

@@ -75,7 +75,7 @@ struct Opts {
     /// Repetitions of the burst and steady phases (each on a fresh daemon and folders).
     #[arg(long, default_value_t = 3)]
     runs: usize,
-    /// Worker count written into the configuration (default: the file's, 0 = one per core).
+    /// Worker count written into the configuration (default: the file's, 0 = one per core plus one).
     #[arg(long)]
     workers: Option<usize>,
     /// Also run the Python peer pipeline on the same files and print the throughput ratio.

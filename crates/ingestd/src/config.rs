@@ -294,12 +294,12 @@ impl Config {
     /// The number of documents analysed at once, with 0 resolved to the core count plus one:
     /// the extra document keeps every core analysing while a worker waits to hand its results
     /// to the committer or for its next file (a burst of BBC articles on 2 cores: about 12%
-    /// more articles/s than one per core, docs/BENCHMARKS.md).
+    /// more articles/s than one per core; docs/BENCHMARKS.md, "Three workers on two cores").
     pub fn worker_count(&self) -> usize {
         if self.workers > 0 {
             self.workers
         } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get()) + 1
+            (std::thread::available_parallelism().map_or(1, |n| n.get()) + 1).min(MAX_WORKERS)
         }
     }
 

@@ -38,20 +38,25 @@ struct View<'a> {
 struct MentionView<'a> {
     start: usize,
     #[serde(default, borrow)]
-    text: Cow<'a, str>,
+    text: Text<'a>,
     #[serde(default, borrow)]
-    entity: Option<Cow<'a, str>>,
+    entity: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
 struct EntityView<'a> {
     #[serde(default, borrow)]
-    id: Option<Cow<'a, str>>,
+    id: Option<Text<'a>>,
     #[serde(borrow)]
-    name: Cow<'a, str>,
+    name: Text<'a>,
     #[serde(default, borrow)]
-    aliases: Vec<Cow<'a, str>>,
+    aliases: Vec<Text<'a>>,
 }
+
+/// A string of the result, borrowed unless it holds escapes. (A bare `Cow` field borrows, but
+/// one inside an `Option` or a `Vec` is always copied; this wrapper borrows in both.)
+#[derive(Deserialize, Default, PartialEq)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
 
 /// The entities of `document` with their mentions, in the entities plugin's order; empty
 /// when that plugin did not run (or failed).
@@ -65,7 +70,7 @@ pub fn entity_mentions(document: &Document) -> Result<Vec<EntityMentions>, Strin
     let mut out: Vec<EntityMentions> = view
         .entities
         .iter()
-        .map(|e| EntityMentions { name: e.name.clone().into_owned(), starts: Vec::new() })
+        .map(|e| EntityMentions { name: e.name.0.clone().into_owned(), starts: Vec::new() })
         .collect();
     // Folded names and aliases, computed only if some mention has no entity id.
     let mut keys: Option<Vec<Vec<String>>> = None;
@@ -75,11 +80,11 @@ pub fn entity_mentions(document: &Document) -> Result<Vec<EntityMentions>, Strin
             .as_ref()
             .and_then(|id| view.entities.iter().position(|e| e.id.as_ref() == Some(id)));
         let index = by_id.or_else(|| {
-            let key = fold(&mention.text);
+            let key = fold(&mention.text.0);
             let keys = keys.get_or_insert_with(|| {
                 view.entities
                     .iter()
-                    .map(|e| std::iter::once(&e.name).chain(&e.aliases).map(|n| fold(n)).collect())
+                    .map(|e| std::iter::once(&e.name).chain(&e.aliases).map(|n| fold(&n.0)).collect())
                     .collect()
             });
             keys.iter().position(|names| names.contains(&key))

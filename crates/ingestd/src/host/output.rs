@@ -43,9 +43,10 @@ impl PluginOutput {
         Self(value.to_string().into_boxed_str())
     }
 
-    /// The canonical form of a prior result handed in with a document.
+    /// The canonical form of a prior result handed in with a document; its text as it is
+    /// when a `Value` cannot hold it (a number out of range, a lone surrogate escape).
     pub fn from_prior(prior: &PriorResult) -> Self {
-        Self::from_plugin(prior.json().as_bytes()).expect("a PriorResult holds valid JSON")
+        Self::from_plugin(prior.json().as_bytes()).unwrap_or_else(|_| Self(prior.json().into()))
     }
 
     /// The output as a prior result for the next plugin's [`ingest_abi::Document`].
@@ -320,5 +321,16 @@ mod tests {
             let theirs = serde_json::from_slice::<serde_json::Value>(bytes).unwrap_err().to_string();
             assert_eq!(ours, theirs, "{}", String::from_utf8_lossy(bytes));
         }
+    }
+
+    /// A prior result handed in by another host is canonicalised like a plugin's output, and
+    /// kept as it came when a `Value` cannot hold it, rather than panicking.
+    #[test]
+    fn prior_results_are_canonicalised_or_kept() {
+        let prior = PriorResult::from_json("{ \"a\" : [1 , 2.50] }".into()).unwrap();
+        assert_eq!(PluginOutput::from_prior(&prior).as_str(), r#"{"a":[1,2.5]}"#);
+        let odd = PriorResult::from_json(r#"{"big":1e400}"#.into()).unwrap();
+        assert!(odd.to_value().is_err());
+        assert_eq!(PluginOutput::from_prior(&odd).as_str(), r#"{"big":1e400}"#);
     }
 }
