@@ -9,6 +9,7 @@ use ingest_abi::Document;
 use crate::config::Config;
 use crate::error::DedupError;
 use crate::index::{DocRecord, Entry, Index, Indexed, LogSync};
+use crate::lexicon::WordCache;
 use crate::minhash::{self, MinHasher};
 use crate::normalise;
 use crate::paragraphs;
@@ -47,6 +48,9 @@ pub struct Engine {
     /// Set when a log sync failed: the kernel may have dropped the unsynced pages, so a
     /// later sync succeeding proves nothing, and `flush` commits the index itself instead.
     log_failed: AtomicBool,
+    /// Word-hash caches for the analysis, one taken per concurrent call (so analyses run in
+    /// parallel without sharing one) and put back after it.
+    caches: Mutex<Vec<WordCache>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -84,7 +88,14 @@ impl Engine {
         let stories = Stories::new(config.story_window, loaded.df, loaded.docs, loaded.recent);
         let log = index.log_sync()?;
         let state = Mutex::new(State { index, stories });
-        Ok(Self { config, hasher, state, log, log_failed: AtomicBool::new(false) })
+        Ok(Self {
+            config,
+            hasher,
+            state,
+            log,
+            log_failed: AtomicBool::new(false),
+            caches: Mutex::new(Vec::new()),
+        })
     }
 
     /// Makes every article recorded so far durable: one sync of the write-ahead log for a
@@ -111,14 +122,18 @@ impl Engine {
 
     fn analyse(&self, document: &Document) -> Analysis {
         let words = normalise::words(&document.text);
-        let shingles = minhash::shingles(&words, self.config.shingle);
+        let mut cache = self.caches.lock().unwrap_or_else(PoisonError::into_inner).pop().unwrap_or_default();
+        let keys = cache.keys(&words);
+        self.caches.lock().unwrap_or_else(PoisonError::into_inner).push(cache);
+        let hashes: Vec<u64> = keys.iter().map(|k| k.hash).collect();
+        let shingles = minhash::shingles_of(&hashes, self.config.shingle);
         let buckets = self.hasher.buckets(&self.hasher.signature(&shingles));
         Analysis {
             exact_key: normalise::exact_key(&words, &document.id),
             buckets,
             stored: minhash::stored_set(&shingles),
             shingles,
-            terms: story::terms(&words),
+            terms: story::count(keys.iter().filter_map(|k| k.term)),
             repeated: paragraphs::repeated(&document.paragraphs, &words),
         }
     }

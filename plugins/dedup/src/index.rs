@@ -75,6 +75,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -274,11 +275,48 @@ struct StagedDoc {
     drop_vector: Option<DocNo>,
 }
 
+/// Hashes the integer keys of this module's maps (LSH bucket keys, article numbers, exact
+/// keys) with a multiply per word instead of SipHash, which was about 5% of an article's
+/// instructions in the bucket and candidate maps. Bucket and exact keys are already hashes
+/// and article numbers are consecutive, so a multiply spreads them; the maps' iteration
+/// order decides nothing (whatever is written or answered from them is sorted first).
+#[derive(Debug, Default, Clone, Copy)]
+struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+}
+
+/// A hash map over [`IntHasher`].
+type IntMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
+
 /// Everything recorded since the last durable commit (the log holds the same, durably).
 #[derive(Debug, Default)]
 struct Staged {
     answers: HashMap<(String, String), DedupResult>,
-    exact: HashMap<ExactKey, DocNo>,
+    exact: IntMap<ExactKey, DocNo>,
     docs: BTreeMap<DocNo, StagedDoc>,
     records: u64,
 }
@@ -327,7 +365,7 @@ fn part_of(bucket: u32, parts: u32) -> u32 {
 #[derive(Debug, Default)]
 struct Bands {
     /// Bucket -> index of its newest node in `nodes` (a list per bucket).
-    heads: HashMap<u32, u32>,
+    heads: IntMap<u32, u32>,
     /// (article number, index of the next older node or `u32::MAX`).
     nodes: Vec<(u32, u32)>,
     /// Articles below this number are in `runs`.
@@ -378,7 +416,7 @@ impl Bands {
     }
 
     fn clear_memory(&mut self) {
-        self.heads = HashMap::new();
+        self.heads = IntMap::default();
         self.nodes = Vec::new();
     }
 }
@@ -1093,7 +1131,14 @@ fn wal_path(index: &Path) -> PathBuf {
 
 /// Packs a story vector as (u64 term, f32 weight) little-endian pairs.
 fn pack_vector(vector: &[(u64, f32)]) -> Vec<u8> {
-    vector.iter().flat_map(|(t, w)| t.to_le_bytes().into_iter().chain(w.to_le_bytes())).collect()
+    // Written 12 bytes at a time (a byte-wise iterator chain here cost as much as the rest
+    // of staging an article).
+    let mut out = Vec::with_capacity(12 * vector.len());
+    for (term, weight) in vector {
+        out.extend_from_slice(&term.to_le_bytes());
+        out.extend_from_slice(&weight.to_le_bytes());
+    }
+    out
 }
 
 fn unpack_vector(bytes: &[u8]) -> Option<Vec<(u64, f32)>> {
@@ -1159,7 +1204,9 @@ mod wal {
                 out.extend_from_slice(i.exact_key);
                 bytes(out, i.story.as_bytes());
                 out.extend_from_slice(&(i.buckets.len() as u32).to_le_bytes());
-                out.extend(i.buckets.iter().flat_map(|b| b.to_le_bytes()));
+                for b in i.buckets {
+                    out.extend_from_slice(&b.to_le_bytes());
+                }
                 bytes(out, i.shingles);
                 bytes(out, &super::pack_vector(i.vector));
                 out.extend_from_slice(&i.retain.to_le_bytes());
@@ -1257,7 +1304,7 @@ impl Index for RedbIndex {
                 txn.open_table(TableDefinition::<u32, &[u8]>::new(&name)).map_err(|e| self.storage(e))?;
             runs.push((run.parts, self.bands.filters.get(&run.id), table));
         }
-        let mut shared: HashMap<DocNo, usize> = HashMap::new();
+        let mut shared: IntMap<DocNo, usize> = IntMap::default();
         let mut members = Vec::new();
         for &bucket in buckets {
             members.clear();

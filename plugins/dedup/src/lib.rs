@@ -76,13 +76,16 @@
 //! vocabulary) and redb's page cache (`cache_mib`, 16 MiB by default), plus the LSH memory
 //! table (about 17 MB when full: a hash table sized once for 917,504 buckets and their list
 //! nodes), the runs' membership filters (6 bits per LSH entry in a run: about 4 MB at
-//! 100,000 articles, 46 MB at a million) and up to 1,024 staged articles. Measured figures and their commands: `docs/BENCHMARKS.md`.
+//! 100,000 articles, 46 MB at a million), up to 1,024 staged articles and a 512 KiB word-hash
+//! cache per thread analysing at once ([`lexicon`]). Measured figures and their commands:
+//! `docs/BENCHMARKS.md`.
 
 pub mod config;
 pub mod engine;
 pub mod error;
 pub mod filter;
 pub mod index;
+pub mod lexicon;
 pub mod minhash;
 pub mod normalise;
 pub mod paragraphs;

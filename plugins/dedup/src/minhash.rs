@@ -5,7 +5,7 @@
 //! seeds), never by a per-process random state, because signatures and buckets are stored
 //! in the index and must compare across restarts and machines.
 
-use crate::normalise::Word;
+use crate::normalise::Words;
 
 /// SplitMix64's finaliser: a fast, well-mixed bijection on `u64`.
 fn mix(mut x: u64) -> u64 {
@@ -27,8 +27,13 @@ pub fn word_hash(word: &str) -> u64 {
 ///
 /// A text shorter than `k` words (but not empty) is one shingle of all its words, so a
 /// two-line brief still has a signature.
-pub fn shingles(words: &[Word], k: usize) -> Vec<u64> {
-    let hashes: Vec<u64> = words.iter().map(|w| word_hash(&w.text)).collect();
+pub fn shingles(words: &Words, k: usize) -> Vec<u64> {
+    let hashes: Vec<u64> = words.texts().map(word_hash).collect();
+    shingles_of(&hashes, k)
+}
+
+/// [`shingles`] of words given by their [`word_hash`]es, in order.
+pub fn shingles_of(hashes: &[u64], k: usize) -> Vec<u64> {
     if hashes.is_empty() {
         return Vec::new();
     }
@@ -157,6 +162,18 @@ pub fn short(hash: u64) -> u32 {
     (hash >> 32) as u32
 }
 
+/// The sorted, distinct short forms of `shingles`. A sorted shingle set (what [`shingles`]
+/// returns) gives them already sorted (the short form is the high half), so only an
+/// unsorted input is sorted.
+fn short_set(shingles: &[u64]) -> Vec<u32> {
+    let mut short: Vec<u32> = shingles.iter().map(|&h| short(h)).collect();
+    if !shingles.is_sorted() {
+        short.sort_unstable();
+    }
+    short.dedup();
+    short
+}
+
 fn sampled(x: u32) -> bool {
     x.is_multiple_of(SAMPLE_MOD)
 }
@@ -174,9 +191,7 @@ fn sampled(x: u32) -> bool {
 /// of the plain form. Layout: flag, k (one byte), the count as a LEB128 varint, the bits
 /// (least significant first).
 pub fn stored_set(shingles: &[u64]) -> Vec<u8> {
-    let mut short: Vec<u32> = shingles.iter().map(|&h| short(h)).collect();
-    short.sort_unstable();
-    short.dedup();
+    let mut short = short_set(shingles);
     let sample = short.len() > KEEP_WHOLE;
     if sample {
         short.retain(|&x| sampled(x));
@@ -282,9 +297,7 @@ pub fn load_set(stored: &[u8]) -> Option<(bool, Vec<u32>)> {
 /// whole; on the common sample of both when it was sampled. `None` when `stored` is corrupt.
 pub fn compare(shingles: &[u64], stored: &[u8]) -> Option<Overlap> {
     let (sampled_set, other) = load_set(stored)?;
-    let mut mine: Vec<u32> = shingles.iter().map(|&h| short(h)).collect();
-    mine.sort_unstable();
-    mine.dedup();
+    let mut mine = short_set(shingles);
     if sampled_set || mine.len() > KEEP_WHOLE {
         mine.retain(|&x| sampled(x));
         let other: Vec<u32> = other.into_iter().filter(|&x| sampled(x)).collect();
@@ -334,7 +347,7 @@ mod tests {
         assert!(s.windows(2).all(|p| p[0] < p[1]));
         assert_eq!(s.len(), 5, "a b c d e / b c d e a / c d e a b / d e a b c / e a b c d");
         assert_eq!(shingles(&words("two words"), 5).len(), 1);
-        assert!(shingles(&[], 5).is_empty());
+        assert!(shingles(&Words::default(), 5).is_empty());
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use ingest_abi::Span;
 
-use crate::normalise::Word;
+use crate::normalise::Words;
 use crate::result::RepeatedParagraph;
 
 /// Paragraphs with fewer words than this are never reported: short lines ("Advertisement",
@@ -14,24 +14,19 @@ pub const MIN_WORDS: usize = 5;
 /// Every paragraph whose normalised text equals an earlier paragraph's, with the span of
 /// the first occurrence. `words` are the whole text's words in order (see
 /// [`crate::normalise::words`]); a word belongs to the paragraph that contains it.
-pub fn repeated(paragraphs: &[Span], words: &[Word]) -> Vec<RepeatedParagraph> {
-    let mut first_seen: HashMap<String, Span> = HashMap::new();
+pub fn repeated(paragraphs: &[Span], words: &Words) -> Vec<RepeatedParagraph> {
+    let mut first_seen: HashMap<&str, Span> = HashMap::new();
     let mut repeats = Vec::new();
+    let spans = words.spans();
     for &paragraph in paragraphs {
-        let from = words.partition_point(|w| w.start < paragraph.start);
-        let inside = words[from..].iter().take_while(|w| w.end <= paragraph.end);
-        let (mut key, mut count) = (String::new(), 0usize);
-        for w in inside {
-            if count > 0 {
-                key.push(' ');
-            }
-            key.push_str(&w.text);
-            count += 1;
-        }
+        let from = spans.partition_point(|w| w.start < paragraph.start);
+        let count = spans[from..].iter().take_while(|w| w.end <= paragraph.end).count();
         if count < MIN_WORDS {
             continue;
         }
-        match first_seen.get(&key) {
+        // The paragraph's words joined by spaces, borrowed from the article's joined form.
+        let key = words.joined_range(from..from + count);
+        match first_seen.get(key) {
             Some(&first) => {
                 repeats.push(RepeatedParagraph { start: paragraph.start, end: paragraph.end, first })
             }

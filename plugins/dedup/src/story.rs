@@ -15,7 +15,7 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::minhash::word_hash;
-use crate::normalise::Word;
+use crate::normalise::Words;
 
 /// The most heavily weighted terms kept per article vector; bounds memory per article.
 pub const MAX_TERMS: usize = 200;
@@ -192,20 +192,38 @@ const STOPWORDS: &[&str] = &[
 
 /// The content terms of an article: (term hash, count), sorted by hash. A possessive counts
 /// as its stem ("Putin's" is "putin").
-pub fn terms(words: &[Word]) -> Vec<(u64, u32)> {
-    let mut counts: HashMap<u64, u32> = HashMap::new();
-    for w in words {
-        let word = ingest_text::strip_possessive(&w.text);
-        let content = word.chars().count() >= 2
-            && word.chars().any(char::is_alphabetic)
-            && STOPWORDS.binary_search(&word).is_err();
-        if content {
-            *counts.entry(word_hash(word)).or_default() += 1;
+pub fn terms(words: &Words) -> Vec<(u64, u32)> {
+    count(words.texts().filter_map(|w| content_term(w, word_hash(w))))
+}
+
+/// The story term of one folded word whose [`word_hash`] is `hash`: the hash of its stem
+/// (without a possessive ending) when that is a content word (at least two characters, one
+/// of them a letter, not a stopword), else `None`.
+pub fn content_term(word: &str, hash: u64) -> Option<u64> {
+    let stem = ingest_text::strip_possessive(word);
+    let content = stem.chars().nth(1).is_some()
+        && stem.chars().any(char::is_alphabetic)
+        && STOPWORDS.binary_search(&stem).is_err();
+    match content {
+        false => None,
+        true if stem.len() == word.len() => Some(hash),
+        true => Some(word_hash(stem)),
+    }
+}
+
+/// Counts term hashes into (term, count) sorted by term: [`terms`] from precomputed
+/// [`content_term`]s.
+pub fn count(terms: impl IntoIterator<Item = u64>) -> Vec<(u64, u32)> {
+    let mut all: Vec<u64> = terms.into_iter().collect();
+    all.sort_unstable();
+    let mut counted: Vec<(u64, u32)> = Vec::with_capacity(all.len());
+    for term in all {
+        match counted.last_mut() {
+            Some((last, n)) if *last == term => *n += 1,
+            _ => counted.push((term, 1)),
         }
     }
-    let mut terms: Vec<(u64, u32)> = counts.into_iter().collect();
-    terms.sort_unstable();
-    terms
+    counted
 }
 
 /// The story id an article starts: `s-` and the first 16 hex digits of its id.
@@ -246,6 +264,20 @@ impl Hasher for TermHasher {
     }
 }
 
+/// Asks the CPU to start loading the cache line at `at` (a posting list read soon after),
+/// so the misses of an article's posting lists overlap instead of coming one by one.
+#[inline(always)]
+fn prefetch<T>(at: *const T) {
+    // SAFETY: a prefetch neither faults (whatever the address) nor changes memory, and SSE
+    // is part of every x86_64 CPU.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
+}
+
 /// The recent-article window and the learnt document frequencies.
 #[derive(Debug, Default)]
 pub struct Stories {
@@ -262,6 +294,8 @@ pub struct Stories {
     docs: u64,
     /// The window's size.
     capacity: usize,
+    /// Scratch for [`Stories::most_similar`]: one score per window article.
+    scores: Vec<f32>,
 }
 
 impl Stories {
@@ -282,12 +316,18 @@ impl Stories {
     /// heaviest terms are kept.
     pub fn vector(&self, terms: &[(u64, u32)]) -> Vec<(u64, f32)> {
         let n = (self.docs + 1) as f64;
+        // The counters are read first, all together: each read is a cache miss in the 8 MiB
+        // table, and with no logarithm between them the CPU overlaps those misses.
+        let counts: Vec<u32> = terms.iter().map(|&(term, _)| self.df[slot(term)]).collect();
         let mut weighted: Vec<(u64, f64)> = terms
             .iter()
-            .map(|&(term, tf)| {
-                let df = u64::from(self.df[slot(term)]) + 1;
+            .zip(counts)
+            .map(|(&(term, tf), count)| {
+                let df = u64::from(count) + 1;
                 let idf = ((1.0 + n) / (1.0 + df as f64)).ln() + 1.0;
-                (term, (1.0 + f64::from(tf).ln()) * idf)
+                // ln 1 is exactly 0 (IEEE 754), and most terms occur once.
+                let tf_ln = if tf == 1 { 0.0 } else { f64::from(tf).ln() };
+                (term, (1.0 + tf_ln) * idf)
             })
             .collect();
         weighted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -302,33 +342,54 @@ impl Stories {
     }
 
     /// The window article most similar to `vector` (cosine; ties go to the earlier article)
-    /// with that similarity, or `None` when nothing shares a term.
-    pub fn most_similar(&self, vector: &[(u64, f32)]) -> Option<(&StoryDoc, f64)> {
+    /// with that similarity, or `None` when nothing shares a term. Takes `&mut self` only to
+    /// reuse its score buffer.
+    pub fn most_similar(&mut self, vector: &[(u64, f32)]) -> Option<(&StoryDoc, f64)> {
         // Window numbers are consecutive, so scores live in a dense array (a hash map here
         // cost more than everything else per article).
         let first = self.window.front()?.no;
         let last = self.window.back()?.no;
-        let mut scores = vec![0f32; usize::try_from(last - first + 1).ok()?];
+        self.scores.clear();
+        self.scores.resize(usize::try_from(last - first + 1).ok()?, 0.0);
+        // A plain slice, so the loop keeps its length and address in registers.
+        let scores = self.scores.as_mut_slice();
+        // The posting lists are looked up first, all together: each lookup is a cache miss or
+        // two, and with no work between them the CPU overlaps those misses.
+        let lists: Vec<(&VecDeque<(u32, f32)>, f32)> = vector
+            .iter()
+            .filter_map(|(term, weight)| {
+                let list = self.postings.get(term)?;
+                prefetch(list.as_slices().0.as_ptr());
+                Some((list, *weight))
+            })
+            .collect();
         let mut touched = false;
-        for (term, weight) in vector {
-            for &(no, other) in self.postings.get(term).into_iter().flatten() {
-                if let Some(score) = scores.get_mut(no.wrapping_sub(first as u32) as usize) {
-                    *score += weight * other;
-                    touched = true;
+        // Each article's score sums its terms' products in the order of `vector`.
+        for (list, weight) in lists {
+            let (older, newer) = list.as_slices();
+            for part in [older, newer] {
+                for &(no, other) in part {
+                    if let Some(score) = scores.get_mut(no.wrapping_sub(first as u32) as usize) {
+                        *score += weight * other;
+                        touched = true;
+                    }
                 }
             }
         }
         if !touched {
             return None;
         }
-        let (offset, score) =
-            scores.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))?;
-        if *score <= 0.0 {
+        // The highest score, at its first (earliest) position. Scores are sums of products
+        // of positive weights: never NaN nor -0.0, so `max` and `==` order them as
+        // `total_cmp` would.
+        let best = scores.iter().fold(0f32, |m, &s| m.max(s));
+        if best <= 0.0 {
             return None;
         }
+        let offset = scores.iter().position(|&s| s == best)?;
         let no = first + offset as u64;
         let at = self.window.binary_search_by_key(&no, |d| d.no).ok()?;
-        Some((&self.window[at], f64::from(*score)))
+        Some((&self.window[at], f64::from(best)))
     }
 
     /// Counts an indexed article: its vector's terms into the document frequencies (the
@@ -382,6 +443,29 @@ mod tests {
         let t = terms(&words("The ceasefire and the ceasefire, 2025 a G7"));
         assert_eq!(t.len(), 2, "ceasefire, g7: {t:?}");
         assert!(t.contains(&(word_hash("ceasefire"), 2)));
+    }
+
+    #[test]
+    fn a_tie_goes_to_the_earlier_article_and_unrelated_text_matches_nothing() {
+        let mut s = Stories::new(10, Vec::new(), 0, Vec::new());
+        let text = "ceasefire talks moscow kremlin";
+        let v = s.vector(&terms(&words(text)));
+        for no in 5..8 {
+            s.add(StoryDoc { no, story: format!("s-{no}"), vector: v.clone() });
+        }
+        let (best, score) = s.most_similar(&v).unwrap();
+        assert_eq!(best.story, "s-5", "three equal scores: the earliest wins");
+        assert!((score - 1.0).abs() < 1e-5, "{score}");
+        assert!(s.most_similar(&s.vector(&terms(&words("tennis open final")))).is_none());
+    }
+
+    #[test]
+    fn counting_terms_matches_counting_words() {
+        let w = words("Putin's talks, Putin talks: the talks of 2025 in G7 Putin's");
+        let t = terms(&w);
+        assert!(t.windows(2).all(|p| p[0].0 < p[1].0), "sorted by hash, distinct");
+        assert!(t.contains(&(word_hash("putin"), 3)) && t.contains(&(word_hash("talks"), 3)));
+        assert_eq!(t.len(), 3, "putin, talks, g7: {t:?}");
     }
 
     #[test]
