@@ -47,7 +47,7 @@ impl Default for Config {
             story_threshold: 0.25,
             story_window: 5000,
             index: "dedup.redb".to_owned(),
-            cache_mib: 16,
+            cache_mib: 12,
         }
     }
 }

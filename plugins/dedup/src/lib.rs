@@ -73,7 +73,7 @@
 //! snapshot. Exact duplicates store only their answer. In memory: the story vector of each
 //! article in the window plus its postings (roughly 3-4 KB per article, 15-20 MB for the
 //! default window of 5000), 8 MiB of hashed document-frequency counters (fixed, whatever the
-//! vocabulary) and redb's page cache (`cache_mib`, 16 MiB by default), plus the LSH memory
+//! vocabulary) and redb's page cache (`cache_mib`, 12 MiB by default), plus the LSH memory
 //! table (about 17 MB when full: a hash table sized once for 917,504 buckets and their list
 //! nodes), the runs' membership filters (6 bits per LSH entry in a run: about 4 MB at
 //! 100,000 articles, 46 MB at a million), up to 1,024 staged articles and a 512 KiB word-hash
