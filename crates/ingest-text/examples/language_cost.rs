@@ -6,27 +6,12 @@
 //!
 //! `cargo run --release -p ingest-text --example language_cost -- [folder] [rounds]`
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::time::Instant;
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in
-            std::fs::read_dir(&d).unwrap_or_else(|e| panic!("cannot list {}: {e}", d.display())).flatten()
-        {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "txt" || x == "html") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use common::files;
 
 /// This process's CPU time (user + system) in seconds, from `/proc/self/stat` (clock ticks,
 /// assumed 100 per second as on every Linux this runs on).
