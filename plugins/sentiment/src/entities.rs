@@ -70,7 +70,7 @@ pub fn entity_mentions(document: &Document) -> Result<Vec<EntityMentions>, Strin
     let mut out: Vec<EntityMentions> = view
         .entities
         .iter()
-        .map(|e| EntityMentions { name: e.name.0.clone().into_owned(), starts: Vec::new() })
+        .map(|e| EntityMentions { name: e.name.0.to_string(), starts: Vec::new() })
         .collect();
     // Folded names and aliases, computed only if some mention has no entity id.
     let mut keys: Option<Vec<Vec<String>>> = None;
